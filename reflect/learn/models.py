@@ -1,0 +1,56 @@
+from django.db import models
+from django.urls import reverse
+
+
+class SlugManager(models.Manager):
+    """Lets fixtures refer to rows by slug, so a clinician can edit them by hand."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Reference(models.Model):
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField()
+    authors = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, help_text="Publisher, or journal with volume and pages.")
+    about = models.TextField(blank=True, help_text="One or two plain sentences on what the work is about.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"{self.authors} ({self.year})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Section(models.Model):
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=300, help_text="One sentence for the contents page.")
+    body = models.TextField(
+        help_text="Paragraphs separated by a blank line. A line starting with '## ' is a "
+        "subheading; lines starting with '- ' make a list."
+    )
+    references = models.ManyToManyField(Reference, blank=True, related_name="sections")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("learn:section", args=[self.slug])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PromptsConfig(AppConfig):
+    name = "reflect.prompts"
+    verbose_name = "Reflection prompts"

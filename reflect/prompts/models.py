@@ -1,0 +1,79 @@
+from django.db import models
+from django.urls import reverse
+
+from reflect.learn.models import Section, SlugManager
+
+
+class Dynamic(models.Model):
+    """One of the patterns that keep a trauma bond in place; prompts are grouped by it."""
+
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(help_text="Two or three plain sentences.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("prompts:dynamic", args=[self.slug])
+
+
+class Prompt(models.Model):
+    slug = models.SlugField(unique=True)
+    dynamic = models.ForeignKey(Dynamic, on_delete=models.PROTECT, related_name="prompts")
+    order = models.PositiveSmallIntegerField(help_text="Position within its dynamic.")
+    text = models.TextField()
+    hint = models.TextField(blank=True, help_text="An optional gentle way in, shown under the prompt.")
+    sections = models.ManyToManyField(Section, related_name="prompts")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["dynamic__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dynamic", "order"], name="prompt_order_unique_in_dynamic"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["prompts.dynamic", "learn.section"]
+
+    def get_absolute_url(self):
+        return reverse("prompts:prompt", args=[self.slug])
+
+
+class Exercise(models.Model):
+    """A short grounding exercise, offered beside every prompt."""
+
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=120)
+    intro = models.TextField()
+    steps = models.TextField(help_text="One step per line.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def step_list(self):
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]

@@ -1,0 +1,51 @@
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from reflect.learn.models import Section
+from reflect.navigation import link
+
+from .models import Dynamic, Exercise, Prompt
+
+
+@require_safe
+def library(request):
+    return render(request, "prompts/library.html", {
+        "dynamics": Dynamic.objects.prefetch_related("prompts"),
+        "nav": "reflect",
+    })
+
+
+@require_safe
+def dynamic(request, slug):
+    dynamic = get_object_or_404(Dynamic, slug=slug)
+    return render(request, "prompts/dynamic.html", {
+        "dynamic": dynamic,
+        "prompts": dynamic.prompts.all(),
+        "sections": dynamic_sections(dynamic),
+        "previous": link(Dynamic.objects.filter(order__lt=dynamic.order).last()),
+        "next": link(Dynamic.objects.filter(order__gt=dynamic.order).first()),
+        "nav": "reflect",
+    })
+
+
+def dynamic_sections(dynamic):
+    return Section.objects.filter(prompts__dynamic=dynamic).distinct()
+
+
+@require_safe
+def prompt(request, slug):
+    prompt = get_object_or_404(Prompt.objects.select_related("dynamic"), slug=slug)
+    siblings = Prompt.objects.filter(dynamic=prompt.dynamic)
+    return render(request, "prompts/prompt.html", {
+        "prompt": prompt,
+        "sections": prompt.sections.all(),
+        "exercises": Exercise.objects.all(),
+        "previous": link(siblings.filter(order__lt=prompt.order).last(), "Previous prompt"),
+        "next": link(siblings.filter(order__gt=prompt.order).first(), "Next prompt"),
+        "nav": "reflect",
+    })
+
+
+@require_safe
+def ground(request):
+    return render(request, "prompts/ground.html", {"exercises": Exercise.objects.all(), "nav": "ground"})

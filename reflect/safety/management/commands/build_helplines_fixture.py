@@ -1,0 +1,23 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from reflect.safety.helplines import fixture_records, read_rows
+
+
+class Command(BaseCommand):
+    help = "Rebuild fixtures/helplines.json from the verified helplines TSV (verified rows only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tsv", type=Path, default=settings.REFLECT_HELPLINES_TSV)
+        parser.add_argument("--out", type=Path, default=settings.BASE_DIR / "fixtures" / "helplines.json")
+
+    def handle(self, *args, tsv, out, **options):
+        try:
+            records = fixture_records(read_rows(tsv))
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"could not read {tsv}: {error}") from error
+        out.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        self.stdout.write(f"wrote {len(records)} verified helplines to {out}")

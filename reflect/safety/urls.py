@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "safety"
+urlpatterns = [
+    path("leave/", views.leave, name="leave"),
+    path("notes/", views.neutral, name="neutral"),
+    path("country/", views.set_country, name="country"),
+    path("help/", views.get_help, name="help"),
+]

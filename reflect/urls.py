@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("reflect.learn.urls")),
+    path("reflect/", include("reflect.prompts.urls")),
+    path("", include("reflect.safety.urls")),
+]
+
+handler400 = "reflect.safety.views.bad_request"
+handler403 = "reflect.safety.views.permission_denied"
+handler404 = "reflect.safety.views.page_not_found"
+handler500 = "reflect.safety.views.server_error"

@@ -1,0 +1,76 @@
+/* Quick exit: hide first, then lock and leave, leaving as little behind as we can.
+   The link works without this script; this only makes it faster and adds the shortcut. */
+(function () {
+  "use strict";
+
+  var button = document.getElementById("quick-exit");
+  if (!button) { return; }
+  var exitUrl = button.getAttribute("data-exit-url") || button.href;
+  var lockUrl = button.getAttribute("data-lock-url");
+  var status = document.getElementById("quick-exit-status");
+
+  function hide() {
+    document.documentElement.classList.add("exiting");
+    document.title = "";
+  }
+
+  function quickExit(event) {
+    if (event) { event.preventDefault(); }
+    hide();
+    if (lockUrl && navigator.sendBeacon) { navigator.sendBeacon(lockUrl); }
+    window.location.replace(exitUrl);
+  }
+
+  button.addEventListener("click", quickExit);
+
+  // Shift pressed three times in a row. A Shift held for a capital letter does not count,
+  // and left and right Shift count alike.
+  var SHIFTS_NEEDED = 3;
+  var WINDOW_MS = 5000;
+  var presses = 0;
+  var firstPressAt = 0;
+  var otherKeySinceShiftDown = false;
+
+  function announce(text) {
+    if (status) { status.textContent = text; }
+  }
+
+  function reset() {
+    if (presses > 0) { announce(""); }
+    presses = 0;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Shift") {
+      otherKeySinceShiftDown = false;
+    } else {
+      otherKeySinceShiftDown = true;
+      reset();
+    }
+  }, true);
+
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift" || otherKeySinceShiftDown) { return; }
+    var now = Date.now();
+    if (presses === 0 || now - firstPressAt > WINDOW_MS) {
+      presses = 0;
+      firstPressAt = now;
+    }
+    presses += 1;
+    if (presses >= SHIFTS_NEEDED) {
+      presses = 0;
+      quickExit();
+      return;
+    }
+    var left = SHIFTS_NEEDED - presses;
+    announce("Shift pressed " + presses + (presses === 1 ? " time" : " times") +
+      ". Press it " + left + " more " + (left === 1 ? "time" : "times") + " to leave this page.");
+  }, true);
+
+  // A page brought back from the back/forward cache after an exit stays blank and leaves again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.documentElement.classList.contains("exiting")) {
+      window.location.replace(exitUrl);
+    }
+  });
+}());
