@@ -24,7 +24,7 @@ def section(request, slug):
     following = Section.objects.filter(order__gt=section.order).first()
     return render(request, "learn/section.html", {
         "section": section,
-        "prompts": section.prompts.all(),
+        "prompts": section.prompts.select_related("dynamic"),
         "references": section.references.all(),
         "previous": link(Section.objects.filter(order__lt=section.order).last()),
         "next": link(following) or {"url": reverse("learn:references"), "title": REFERENCES_TITLE},

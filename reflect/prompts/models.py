@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from reflect.learn.models import Section, SlugManager
 
@@ -44,7 +45,7 @@ class Prompt(models.Model):
         ]
 
     def __str__(self):
-        return self.text[:60]
+        return Truncator(self.text).words(10)
 
     def natural_key(self):
         return (self.slug,)

@@ -40,8 +40,8 @@ def prompt(request, slug):
         "prompt": prompt,
         "sections": prompt.sections.all(),
         "exercises": Exercise.objects.all(),
-        "previous": link(siblings.filter(order__lt=prompt.order).last(), "Previous prompt"),
-        "next": link(siblings.filter(order__gt=prompt.order).first(), "Next prompt"),
+        "previous": link(siblings.filter(order__lt=prompt.order).last()),
+        "next": link(siblings.filter(order__gt=prompt.order).first()),
         "nav": "reflect",
     })
 
