@@ -24,7 +24,7 @@ content: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 run: content
-	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "reflect.safety",
     "reflect.learn",
     "reflect.prompts",
+    "reflect.vault",
+    "reflect.journal",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "reflect.safety.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reflect.vault.session.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reflect.safety.context_processors.safety",
+                "reflect.vault.context_processors.vault",
             ],
         },
     },
@@ -92,6 +96,8 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": Path(os.environ.get("REFLECT_DATABASE_PATH", DATA_DIR / "reflect.sqlite3")),
+        # WAL lets the two app processes read while one writes; IMMEDIATE avoids lock upgrades failing.
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,9 +142,24 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "reflect.safety.views.csrf_failure"
+
+# Journal and vault
+REFLECT_IDLE_LOCK_MINUTES = int(os.environ.get("REFLECT_IDLE_LOCK_MINUTES", "15"))
+REFLECT_AUTOSAVE_SECONDS = int(os.environ.get("REFLECT_AUTOSAVE_SECONDS", "3"))
+REFLECT_ENTRY_MAX_CHARS = 100_000
+# Argon2id for the passphrase: about 0.3 s per unlock on a 2-core machine. Stored beside each
+# wrapped key, so raising these later only affects passphrases set from then on.
+REFLECT_ARGON2_TIME_COST = int(os.environ.get("REFLECT_ARGON2_TIME_COST", "4"))
+REFLECT_ARGON2_MEMORY_KIB = int(os.environ.get("REFLECT_ARGON2_MEMORY_KIB", str(128 * 1024)))
+REFLECT_ARGON2_PARALLELISM = int(os.environ.get("REFLECT_ARGON2_PARALLELISM", "2"))
+# Uploaded exports stay in memory: a temporary file would put journal text on disk in the clear.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 2**20
 
 # Safety shell
 REFLECT_EXIT_URL = os.environ.get("REFLECT_EXIT_URL", "https://www.bbc.co.uk/weather")

@@ -3,6 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("reflect.learn.urls")),
     path("reflect/", include("reflect.prompts.urls")),
+    path("journal/", include("reflect.journal.urls")),
+    path("journal/", include("reflect.vault.urls")),
     path("", include("reflect.safety.urls")),
 ]
 

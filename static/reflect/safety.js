@@ -17,7 +17,9 @@
   function quickExit(event) {
     if (event) { event.preventDefault(); }
     hide();
-    if (lockUrl && navigator.sendBeacon) { navigator.sendBeacon(lockUrl); }
+    // The journal page sends its draft and the lock together; it cancels this event to say so.
+    var handled = !document.dispatchEvent(new CustomEvent("reflect:exit", { cancelable: true }));
+    if (!handled && lockUrl && navigator.sendBeacon) { navigator.sendBeacon(lockUrl); }
     window.location.replace(exitUrl);
   }
 

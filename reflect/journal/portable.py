@@ -1,0 +1,194 @@
+"""The journal export format (JSON, versioned, re-importable) and Markdown, and reading it back.
+
+Everything here works on decrypted Writing in memory; nothing is written to disk.
+"""
+
+import hashlib
+import json
+import uuid
+from datetime import datetime, timezone as dt_timezone
+
+from django.conf import settings
+from django.utils import timezone
+
+from reflect.prompts.models import Prompt
+
+from .forms import CONTROL_CHARACTERS, TITLE_MAX
+from .models import Entry, Unreadable, Writing
+
+FORMAT = "reflect-journal"
+VERSION = 1
+
+
+class ImportProblem(Exception):
+    """The file can't be imported; the message says why in plain words."""
+
+
+def readable_entries(owner, data_key):
+    """(entry, writing) for every entry that opens, newest first, and how many did not."""
+    opened, unreadable = [], 0
+    for entry in Entry.objects.filter(owner=owner).select_related("prompt__dynamic").iterator(chunk_size=500):
+        try:
+            opened.append((entry, entry.open(data_key)))
+        except Unreadable:
+            unreadable += 1
+    return opened, unreadable
+
+
+def export_document(opened):
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "entries": [
+            {
+                "id": str(entry.id),
+                "created_at": entry.created_at.isoformat(),
+                "updated_at": entry.updated_at.isoformat(),
+                "prompt": entry.prompt.slug if entry.prompt else None,
+                "title": writing.title,
+                "text": writing.text,
+                "distress_before": writing.distress_before,
+                "distress_after": writing.distress_after,
+            }
+            for entry, writing in opened
+        ],
+    }
+
+
+def export_json(opened):
+    return json.dumps(export_document(opened), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def export_markdown(opened):
+    lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
+    for entry, writing in opened:
+        lines += [f"## {writing.display_title() or 'Untitled'}", "", f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*", ""]
+        if entry.prompt:
+            lines += [f"> {entry.prompt.text}", ""]
+        if writing.distress_before is not None or writing.distress_after is not None:
+            before = "–" if writing.distress_before is None else writing.distress_before
+            after = "–" if writing.distress_after is None else writing.distress_after
+            lines += [f"Feeling before: {before}/10. After: {after}/10.", ""]
+        lines += [writing.text, ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def fingerprint(created_at, writing):
+    """Recognises the same entry even when it arrives under another id."""
+    content = json.dumps([created_at.isoformat(), writing.title, writing.text], ensure_ascii=False)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def parse_export(raw):
+    """Bytes of an uploaded file -> list of entry dicts, or ImportProblem. Reads, never writes."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ImportProblem("This file isn't text we can read (it is not UTF-8). Please choose a Reflect export file.")
+    except json.JSONDecodeError:
+        raise ImportProblem("This file isn't a Reflect export: it is not valid JSON. It may be damaged or cut short.")
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportProblem("This file isn't a Reflect journal export, so nothing was imported.")
+    if document.get("version") != VERSION:
+        raise ImportProblem(
+            f"This export is version {document.get('version')!r}; this copy of Reflect reads version {VERSION}. "
+            "Nothing was imported."
+        )
+    entries = document.get("entries")
+    if not isinstance(entries, list):
+        raise ImportProblem("This export has no list of entries, so nothing was imported.")
+    problems, parsed = [], []
+    for number, item in enumerate(entries, start=1):
+        try:
+            parsed.append(parse_entry(item))
+        except ValueError as error:
+            problems.append(f"entry {number}: {error}")
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        raise ImportProblem(f"Some entries in this file can't be read ({shown}). Nothing was imported.")
+    return parsed
+
+
+def parse_entry(item):
+    if not isinstance(item, dict):
+        raise ValueError("not an entry")
+    text, title = item.get("text"), item.get("title") or ""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("the text is missing")
+    if not isinstance(title, str) or len(title) > TITLE_MAX:
+        raise ValueError("the title is not valid")
+    if len(text) > settings.REFLECT_ENTRY_MAX_CHARS:
+        raise ValueError("the text is too long")
+    for value in (text, title):
+        if CONTROL_CHARACTERS.search(value):
+            raise ValueError("it contains control characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("it contains characters that are not valid text")
+    ratings = {}
+    for name in ("distress_before", "distress_after"):
+        value = item.get(name)
+        if value is not None and (type(value) is not int or not 0 <= value <= 10):
+            raise ValueError(f"{name.replace('_', ' ')} must be a number from 0 to 10")
+        ratings[name] = value
+    try:
+        entry_id = uuid.UUID(str(item.get("id")))
+        created_at = aware(datetime.fromisoformat(item["created_at"]))
+        updated_at = aware(datetime.fromisoformat(item.get("updated_at") or item["created_at"]))
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("the id or dates are not valid")
+    prompt = item.get("prompt")
+    if prompt is not None and not isinstance(prompt, str):
+        raise ValueError("the prompt is not valid")
+    return {
+        "id": str(entry_id),
+        "created_at": created_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+        "prompt": prompt,
+        "title": title,
+        "text": text,
+        **ratings,
+    }
+
+
+def aware(moment):
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt_timezone.utc)
+
+
+def plan_import(owner, data_key, items):
+    """Sorts parsed entries into new ones and ones already in the journal."""
+    opened, _ = readable_entries(owner, data_key)
+    known_ids = {str(pk) for pk in Entry.objects.filter(owner=owner).values_list("id", flat=True)}
+    known_prints = {fingerprint(entry.created_at, writing) for entry, writing in opened}
+    new, duplicates = [], 0
+    for item in items:
+        writing = Writing(item["text"], item["title"], item["distress_before"], item["distress_after"])
+        stamp = fingerprint(datetime.fromisoformat(item["created_at"]), writing)
+        if item["id"] in known_ids or stamp in known_prints:
+            duplicates += 1
+            continue
+        known_ids.add(item["id"])
+        known_prints.add(stamp)
+        new.append(item)
+    return new, duplicates
+
+
+def apply_import(owner, data_key, items):
+    prompts = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in={i["prompt"] for i in items if i["prompt"]})}
+    taken = set(Entry.objects.filter(id__in=[i["id"] for i in items]).values_list("id", flat=True))
+    created = []
+    for item in items:
+        entry_id = uuid.UUID(item["id"])
+        entry = Entry(
+            id=uuid.uuid4() if entry_id in taken else entry_id,
+            owner=owner,
+            prompt=prompts.get(item["prompt"]),
+            created_at=datetime.fromisoformat(item["created_at"]),
+            updated_at=datetime.fromisoformat(item["updated_at"]),
+        )
+        entry.seal(data_key, Writing(item["text"], item["title"], item["distress_before"], item["distress_after"]))
+        created.append(entry)
+    Entry.objects.bulk_create(created, batch_size=500)
+    return len(created)

@@ -1,0 +1,58 @@
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+
+from .forms import UnlockForm
+from .models import Vault
+
+
+def private(view):
+    """Never kept by a browser or proxy cache, so Back or a copied cache shows nothing."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+def vault_required(view=None, *, carry=()):
+    """Serves the view only while the journal is unlocked; otherwise asks to unlock first.
+
+    A locked GET goes to the unlock page and comes back afterwards. A locked POST would lose
+    what the person wrote, so the fields named in `carry` ride along, hidden, through the
+    unlock form and are handed back to this view once unlocked.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.vault.is_unlocked:
+                return view(request, *args, **kwargs)
+            if not Vault.objects.exists():
+                return redirect("vault:setup")
+            if request.htmx:
+                return HttpResponse(
+                    "Your journal locked, so this was not saved. Your words are still on this page.",
+                    status=403,
+                )
+            if request.method == "POST" and carry:
+                carried = [(name, value) for name in carry for value in request.POST.getlist(name)]
+                return render(request, "vault/unlock.html", {
+                    "form": UnlockForm(),
+                    "next": request.path,
+                    "carried": carried,
+                    "locked_by_idle": request.vault.locked_by_idle,
+                }, status=403)
+            target = reverse("vault:unlock") + "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+
+        return private(wrapper)
+
+    return decorate(view) if view else decorate

@@ -1,0 +1,79 @@
+from django import forms
+from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.core.exceptions import ValidationError
+
+MIN_PASSPHRASE = 10
+MAX_PASSPHRASE = 1024
+PASSPHRASE_HELP = (
+    f"At least {MIN_PASSPHRASE} characters. Longer is stronger: a few unrelated words, like "
+    "“maple kettle river tuesday”, are hard to guess and easy to remember."
+)
+
+
+def passphrase_field(label, help_text="", autocomplete="current-password"):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        strip=False,
+        max_length=MAX_PASSPHRASE,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class NewPassphraseMixin:
+    """Two matching copies of a new passphrase that is long enough and not a common one."""
+
+    def clean_new_passphrase(self):
+        passphrase = self.cleaned_data["new_passphrase"]
+        if len(passphrase) < MIN_PASSPHRASE:
+            raise ValidationError(f"Please use at least {MIN_PASSPHRASE} characters.")
+        if len(set(passphrase)) < 4:
+            raise ValidationError("That passphrase repeats too few characters to be safe. Try a few words instead.")
+        try:
+            CommonPasswordValidator().validate(passphrase)
+        except ValidationError:
+            raise ValidationError("That is one of the most common passwords, so it is easy to guess. Try a few words instead.")
+        return passphrase
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_passphrase") and cleaned.get("new_passphrase") != cleaned.get("new_passphrase_again"):
+            self.add_error("new_passphrase_again", "The two passphrases are different. Please type them again.")
+        return cleaned
+
+
+class SetupForm(NewPassphraseMixin, forms.Form):
+    new_passphrase = passphrase_field("Choose a passphrase", PASSPHRASE_HELP, "new-password")
+    new_passphrase_again = passphrase_field("Type it again", autocomplete="new-password")
+
+
+class UnlockForm(forms.Form):
+    passphrase = passphrase_field("Passphrase")
+
+
+class ChangePassphraseForm(NewPassphraseMixin, forms.Form):
+    passphrase = passphrase_field("Current passphrase")
+    new_passphrase = passphrase_field("New passphrase", PASSPHRASE_HELP, "new-password")
+    new_passphrase_again = passphrase_field("Type the new one again", autocomplete="new-password")
+
+
+class RecoverForm(NewPassphraseMixin, forms.Form):
+    recovery_key = forms.CharField(
+        label="Recovery key",
+        help_text="The 32 characters you saved when you set up your journal. Dashes and spaces don't matter.",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    new_passphrase = passphrase_field("New passphrase", PASSPHRASE_HELP, "new-password")
+    new_passphrase_again = passphrase_field("Type the new one again", autocomplete="new-password")
+
+
+class ConfirmPassphraseForm(forms.Form):
+    passphrase = passphrase_field("Your passphrase")
+
+
+class RecoverySavedForm(forms.Form):
+    saved = forms.BooleanField(
+        label="I have saved my recovery key somewhere safe",
+        error_messages={"required": "Please save the key, then tick the box. Without it, a forgotten passphrase cannot be recovered."},
+    )

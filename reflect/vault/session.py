@@ -1,0 +1,114 @@
+"""Keeping a vault unlocked between requests without keeping its key in plaintext anywhere.
+
+While unlocked, the session holds the data key sealed under a random "cookie key", and that
+cookie key lives only in the person's browser, in an HttpOnly, SameSite=Strict cookie.
+A copy of the session table alone, or the cookie alone, opens nothing.
+"""
+
+import base64
+import binascii
+import time
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.utils.functional import cached_property
+
+from . import crypto
+
+SESSION_FIELD = "vault_sealed_key"
+SEEN_FIELD = "vault_last_seen"
+COOKIE = "reflect_key"
+# Saving the session on every request would write to the database on every autosave;
+# the idle clock only needs to move this often.
+SEEN_RESOLUTION_SECONDS = 15
+
+
+def _associated_data(user_id):
+    return f"reflect:v1:session:user={user_id}".encode()
+
+
+class VaultSession:
+    """request.vault: is the journal unlocked, and with which data key?"""
+
+    def __init__(self, request):
+        self.request = request
+        self.cookie_to_set = None
+        self.clear_cookie = False
+        self.locked_by_idle = False
+
+    @cached_property
+    def data_key(self):
+        request = self.request
+        sealed = request.session.get(SESSION_FIELD)
+        cookie = request.COOKIES.get(COOKIE)
+        if not (sealed and cookie and request.user.is_authenticated):
+            return None
+        try:
+            cookie_key = base64.urlsafe_b64decode(cookie)
+            return crypto.unseal(cookie_key, base64.b64decode(sealed), _associated_data(request.user.pk))
+        except (ValueError, binascii.Error, crypto.DecryptionError):
+            return None
+
+    @property
+    def is_unlocked(self):
+        return self.data_key is not None
+
+    @property
+    def user(self):
+        return self.request.user if self.is_unlocked else None
+
+
+def unlock(request, user, data_key):
+    """Signs the person in (a new session id) and keeps the data key sealed in the session."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie_key = crypto.new_key()
+    sealed = crypto.seal(cookie_key, data_key, _associated_data(user.pk))
+    request.session[SESSION_FIELD] = base64.b64encode(sealed).decode()
+    request.session[SEEN_FIELD] = int(time.time())
+    request.vault.cookie_to_set = base64.urlsafe_b64encode(cookie_key).decode()
+    request.vault.clear_cookie = False
+    request.vault.__dict__["data_key"] = data_key
+
+
+def lock(request):
+    """Forgets everything: the session is flushed and the cookie key is deleted."""
+    logout(request)
+    request.vault.cookie_to_set = None
+    request.vault.clear_cookie = True
+    request.vault.__dict__["data_key"] = None
+
+
+def idle_seconds_allowed():
+    return settings.REFLECT_IDLE_LOCK_MINUTES * 60
+
+
+class VaultMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.vault = VaultSession(request)
+        self.lock_if_idle(request)
+        response = self.get_response(request)
+        if request.vault.cookie_to_set:
+            response.set_cookie(
+                COOKIE,
+                request.vault.cookie_to_set,
+                httponly=True,
+                samesite="Strict",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        elif request.vault.clear_cookie or (COOKIE in request.COOKIES and not request.vault.is_unlocked):
+            response.delete_cookie(COOKIE, samesite="Strict")
+        return response
+
+    def lock_if_idle(self, request):
+        last_seen = request.session.get(SEEN_FIELD)
+        if last_seen is None:
+            return
+        now = int(time.time())
+        if now - last_seen > idle_seconds_allowed():
+            lock(request)
+            request.vault.locked_by_idle = True
+        elif now - last_seen >= SEEN_RESOLUTION_SECONDS:
+            request.session[SEEN_FIELD] = now

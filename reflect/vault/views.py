@@ -1,0 +1,214 @@
+import math
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import session
+from .decorators import private, vault_required
+from .forms import (
+    ChangePassphraseForm,
+    ConfirmPassphraseForm,
+    RecoverForm,
+    RecoverySavedForm,
+    SetupForm,
+    UnlockForm,
+)
+from .models import UnlockThrottle, Vault, WrongSecret
+
+PERSONAL_USERNAME = "personal"
+CARRY_PREFIX = "carry:"
+
+
+def personal_vault():
+    return Vault.objects.select_related("owner").first()
+
+
+def safe_next(request, fallback="journal:list"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(fallback)
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    if Vault.objects.exists():
+        return redirect("vault:unlock")
+    form = SetupForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "vault/setup.html", {"form": form}, status=400)
+        with transaction.atomic():
+            user = get_user_model().objects.create(username=PERSONAL_USERNAME)
+            user.set_unusable_password()
+            user.save()
+            vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
+        session.unlock(request, user, data_key)
+        return render_recovery_key(request, recovery_key, first_time=True)
+    return render(request, "vault/setup.html", {"form": form})
+
+
+def render_recovery_key(request, recovery_key, first_time=False):
+    """Shown once, in the response to a POST: never stored, never in a URL."""
+    return render(request, "vault/recovery_key.html", {
+        "recovery_key": recovery_key,
+        "form": RecoverySavedForm(),
+        "first_time": first_time,
+    })
+
+
+@require_POST
+@vault_required
+def recovery_key_saved(request):
+    form = RecoverySavedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["saved"][0])
+        return redirect("vault:settings")
+    Vault.objects.filter(owner=request.user).update(recovery_key_confirmed=True)
+    return redirect("journal:list")
+
+
+def wait_message(seconds):
+    return (
+        f"Too many tries in a row. For your safety, please wait {math.ceil(seconds)} seconds, then try again. "
+        "Nothing in your journal has been changed."
+    )
+
+
+def carried_fields(request):
+    return [(name[len(CARRY_PREFIX):], value) for name in request.POST
+            if name.startswith(CARRY_PREFIX) for value in request.POST.getlist(name)]
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def unlock(request):
+    vault = personal_vault()
+    if vault is None:
+        return redirect("vault:setup")
+    if request.vault.is_unlocked and request.method == "GET":
+        return redirect(safe_next(request))
+    form = UnlockForm(request.POST or None)
+    context = {"form": form, "next": safe_next(request), "carried": carried_fields(request)}
+    if request.method == "GET":
+        context["locked_by_idle"] = request.vault.locked_by_idle
+        return render(request, "vault/unlock.html", context)
+    if not form.is_valid():
+        return render(request, "vault/unlock.html", context, status=400)
+    throttle_keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(vault.owner)]
+    wait = UnlockThrottle.seconds_to_wait(throttle_keys)
+    if wait:
+        form.add_error(None, wait_message(wait))
+        return render(request, "vault/unlock.html", context, status=429)
+    try:
+        data_key = vault.open_with_passphrase(form.cleaned_data["passphrase"])
+    except WrongSecret:
+        UnlockThrottle.record_failure(throttle_keys)
+        form.add_error("passphrase", "That passphrase didn't open your journal. Nothing has been changed.")
+        return render(request, "vault/unlock.html", context, status=400)
+    UnlockThrottle.clear(throttle_keys)
+    session.unlock(request, vault.owner, data_key)
+    if context["carried"]:
+        return render(request, "vault/continue.html", context)
+    return redirect(context["next"])
+
+
+# Like quick exit, locking must never fail on an expired form: it can only ever make things safer.
+@csrf_exempt
+@require_POST
+def lock(request):
+    session.lock(request)
+    messages.info(request, "Your journal is locked.")
+    return redirect("vault:unlock")
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def recover(request):
+    vault = personal_vault()
+    if vault is None:
+        return redirect("vault:setup")
+    form = RecoverForm(request.POST or None)
+    if request.method == "GET":
+        return render(request, "vault/recover.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "vault/recover.html", {"form": form}, status=400)
+    throttle_keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(vault.owner)]
+    wait = UnlockThrottle.seconds_to_wait(throttle_keys)
+    if wait:
+        form.add_error(None, wait_message(wait))
+        return render(request, "vault/recover.html", {"form": form}, status=429)
+    try:
+        data_key = vault.open_with_recovery_key(form.cleaned_data["recovery_key"])
+    except WrongSecret:
+        UnlockThrottle.record_failure(throttle_keys)
+        form.add_error("recovery_key", "That recovery key doesn't match this journal. Nothing has been changed.")
+        return render(request, "vault/recover.html", {"form": form}, status=400)
+    UnlockThrottle.clear(throttle_keys)
+    vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
+    vault.save()
+    session.unlock(request, vault.owner, data_key)
+    messages.success(request, "Your new passphrase is set. Your recovery key still works; keep it safe.")
+    return redirect("journal:list")
+
+
+@vault_required
+@require_http_methods(["GET"])
+def settings_page(request):
+    return render(request, "vault/settings.html", {
+        "passphrase_form": ChangePassphraseForm(),
+        "recovery_form": ConfirmPassphraseForm(),
+        "vault": request.user.vault,
+    })
+
+
+def settings_with_errors(request, **forms):
+    context = {
+        "passphrase_form": ChangePassphraseForm(),
+        "recovery_form": ConfirmPassphraseForm(),
+        "vault": request.user.vault,
+    }
+    context.update(forms)
+    return render(request, "vault/settings.html", context, status=400)
+
+
+@require_POST
+@vault_required
+def change_passphrase(request):
+    form = ChangePassphraseForm(request.POST)
+    vault = request.user.vault
+    if not form.is_valid():
+        return settings_with_errors(request, passphrase_form=form)
+    try:
+        data_key = vault.open_with_passphrase(form.cleaned_data["passphrase"])
+    except WrongSecret:
+        form.add_error("passphrase", "That isn't your current passphrase. Nothing has been changed.")
+        return settings_with_errors(request, passphrase_form=form)
+    vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
+    vault.save()
+    messages.success(request, "Your passphrase has been changed. Use the new one next time you unlock.")
+    return redirect("vault:settings")
+
+
+@require_POST
+@vault_required
+def new_recovery_key(request):
+    form = ConfirmPassphraseForm(request.POST)
+    vault = request.user.vault
+    if not form.is_valid():
+        return settings_with_errors(request, recovery_form=form)
+    try:
+        data_key = vault.open_with_passphrase(form.cleaned_data["passphrase"])
+    except WrongSecret:
+        form.add_error("passphrase", "That isn't your passphrase. Nothing has been changed.")
+        return settings_with_errors(request, recovery_form=form)
+    recovery_key = vault.wrap_with_new_recovery_key(data_key)
+    vault.save()
+    return render_recovery_key(request, recovery_key)
