@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "reflect.safety.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "reflect.vault.session.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reflect.vault.session.VaultMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

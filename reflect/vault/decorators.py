@@ -48,7 +48,6 @@ def vault_required(view=None, *, carry=()):
                     "form": UnlockForm(),
                     "next": request.path,
                     "carried": carried,
-                    "locked_by_idle": request.vault.locked_by_idle,
                 }, status=403)
             target = reverse("vault:unlock") + "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)

@@ -10,6 +10,7 @@ import binascii
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.utils.functional import cached_property
 
@@ -34,7 +35,6 @@ class VaultSession:
         self.request = request
         self.cookie_to_set = None
         self.clear_cookie = False
-        self.locked_by_idle = False
 
     @cached_property
     def data_key(self):
@@ -109,6 +109,6 @@ class VaultMiddleware:
         now = int(time.time())
         if now - last_seen > idle_seconds_allowed():
             lock(request)
-            request.vault.locked_by_idle = True
+            messages.info(request, "Your journal locked itself after a while without use, to keep it private.")
         elif now - last_seen >= SEEN_RESOLUTION_SECONDS:
             request.session[SEEN_FIELD] = now

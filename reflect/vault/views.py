@@ -98,7 +98,6 @@ def unlock(request):
     form = UnlockForm(request.POST or None)
     context = {"form": form, "next": safe_next(request), "carried": carried_fields(request)}
     if request.method == "GET":
-        context["locked_by_idle"] = request.vault.locked_by_idle
         return render(request, "vault/unlock.html", context)
     if not form.is_valid():
         return render(request, "vault/unlock.html", context, status=400)

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by our
 # fixtures are still plain synchronous code.
@@ -50,9 +49,8 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, settings):
+def site(live_server, settings, content):
     """The live server with its content loaded, quick exit landing on our own neutral page."""
-    call_command("load_content", verbosity=0)
     settings.REFLECT_EXIT_URL = "local"
     settings.REFLECT_DEFAULT_COUNTRY = "GB"
     return live_server.url
