@@ -31,6 +31,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) tests/bench/page_weight.py
+	$(PY) tests/bench/journal.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -6,6 +6,7 @@ served on 127.0.0.1 with DEBUG off. Nothing here makes a network call.
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -103,7 +104,23 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("REFLECT_TIME_ZONE", "UTC")
+def local_time_zone():
+    """This machine's zone name (e.g. Europe/London), so journal times read as the person's own."""
+    candidates = [os.environ.get("TZ", "")]
+    try:
+        candidates.append(str(Path("/etc/localtime").resolve()).split("zoneinfo/", 1)[1])
+    except (OSError, IndexError):
+        pass
+    for name in candidates:
+        try:
+            zoneinfo.ZoneInfo(name)
+            return name
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            continue
+    return "UTC"
+
+
+TIME_ZONE = os.environ.get("REFLECT_TIME_ZONE") or local_time_zone()
 USE_I18N = False
 USE_TZ = True
 

@@ -4,26 +4,16 @@ Run with `make bench`. Static files are measured as WhiteNoise serves them (gzip
 """
 
 import gzip
-import os
 import re
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.staticfiles import finders  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from common import start_django
 
 
 def page_weight(url="/"):
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+
     html = Client().get(url, HTTP_ACCEPT_LANGUAGE="en-GB").content
     rows = [("HTML " + url, html)]
     for asset in re.findall(rb'<(?:link rel="stylesheet"|script)[^>]*(?:href|src)="/static/([^"]+)"', html):
@@ -32,9 +22,7 @@ def page_weight(url="/"):
 
 
 def main():
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
-    call_command("load_content", verbosity=0)
+    start_django()
     total_raw = total_gzip = 0
     print(f"{'file':48} {'bytes':>9} {'gzip':>9}")
     for name, body in page_weight():
