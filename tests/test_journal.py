@@ -221,6 +221,14 @@ class TestDrafts:
         html = client.get(f"/journal/write/?draft={draft_id}").content.decode()
         assert "half a thought" in html
 
+    def test_a_damaged_draft_opens_as_an_empty_page_not_an_error(self, client, journal):
+        draft_id = uuid.uuid4()
+        self.autosave(client, draft_id, 0, "soon damaged")
+        Draft.objects.filter(pk=draft_id).update(ciphertext=b"x" * 40)
+        response = client.get(f"/journal/write/?draft={draft_id}")
+        assert response.status_code == 200
+        assert "That draft can&#x27;t be opened" in response.content.decode()
+
     def test_saving_the_entry_clears_its_draft(self, client, journal, write):
         draft_id = uuid.uuid4()
         self.autosave(client, draft_id, 0, "almost done")

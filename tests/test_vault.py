@@ -95,6 +95,12 @@ class TestUnlockAndLock:
         assert not Session.objects.filter(session_key=session_key).exists()
         assert client.get("/journal/").status_code == 302
 
+    def test_quick_exit_locks_the_journal_and_deletes_the_cookie_key(self, client, journal):
+        response = client.get("/leave/")
+        assert response.status_code == 303
+        assert response.cookies[COOKIE].value == ""
+        assert client.get("/journal/").status_code == 302
+
     def test_lock_works_even_without_a_csrf_token(self, journal):
         client = Client(enforce_csrf_checks=True)
         assert client.post("/journal/lock/").status_code == 302

@@ -133,6 +133,17 @@ def prompt_from(value):
     return Prompt.objects.select_related("dynamic").filter(slug=value).first() if value else None
 
 
+def draft_initial(request, draft):
+    """The form's starting values from a draft being continued; an unreadable draft starts empty."""
+    try:
+        initial = writing_initial(draft.open(request.vault.data_key))
+    except Unreadable:
+        initial = {}
+        messages.error(request, "That draft can't be opened; it may have been damaged.")
+    initial.update(draft_id=draft.id, draft_revision=draft.revision)
+    return initial
+
+
 def continued_draft(request, entry=None):
     """The draft named in ?draft=, if it is this person's and belongs to this page."""
     if not request.GET.get("draft"):
@@ -171,12 +182,8 @@ def write(request):
     draft = continued_draft(request)
     if draft:
         prompt = draft.prompt
-        try:
-            initial = writing_initial(draft.open(key))
-        except Unreadable:
-            initial = {}
-            messages.error(request, "That draft can't be opened; it may have been damaged.")
-        initial.update(draft_id=draft.id, draft_revision=draft.revision, prompt=prompt.slug if prompt else "")
+        initial = draft_initial(request, draft)
+        initial["prompt"] = prompt.slug if prompt else ""
         form = EntryForm(initial=initial)
         return render(request, "journal/write.html", writing_context(request, form, prompt=prompt))
     offered = Draft.objects.filter(owner=request.user, entry=None, prompt=prompt).first()
@@ -225,8 +232,8 @@ def edit(request, pk):
         return redirect("journal:detail", pk=entry.pk)
     draft = continued_draft(request, entry=entry)
     if draft:
-        initial = writing_initial(draft.open(key))
-        initial.update(draft_id=draft.id, draft_revision=draft.revision, entry_revision=draft.entry_revision)
+        initial = draft_initial(request, draft)
+        initial["entry_revision"] = draft.entry_revision
         return render(request, "journal/write.html", writing_context(request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry))
     initial = writing_initial(saved)
     initial.update(draft_id=uuid.uuid4(), draft_revision=0, entry_revision=entry.revision)

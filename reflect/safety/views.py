@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
+from reflect.vault import session
+
 from .context_processors import helplines_by_kind
 from .helplines import COUNTRY_NAMES
 from .shell import INTERNATIONAL, chosen_country, exit_url, is_known
@@ -27,7 +29,7 @@ COUNTRY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 @require_http_methods(["GET", "POST"])
 def leave(request):
     """Quick exit without JavaScript (a plain link) and with it (a beacon): lock, then go."""
-    request.session.flush()
+    session.lock(request)
     response = HttpResponseRedirect(exit_url())
     response.status_code = 303
     response["Clear-Site-Data"] = '"cache", "storage"'

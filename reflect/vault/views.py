@@ -75,11 +75,28 @@ def recovery_key_saved(request):
     return redirect("journal:list")
 
 
-def wait_message(seconds):
-    return (
-        f"Too many tries in a row. For your safety, please wait {math.ceil(seconds)} seconds, then try again. "
-        "Nothing in your journal has been changed."
-    )
+def try_secret(request, vault, form, field, open_vault, wrong):
+    """Tries a passphrase or recovery key, counting failures per client and per account.
+
+    Returns (data_key, 200), or (None, status) with the reason added to the form. A wrong
+    secret never changes anything but the failure count.
+    """
+    keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(vault.owner)]
+    wait = UnlockThrottle.seconds_to_wait(keys)
+    if wait:
+        form.add_error(None, (
+            f"Too many tries in a row. For your safety, please wait {math.ceil(wait)} seconds, then try again. "
+            "Nothing in your journal has been changed."
+        ))
+        return None, 429
+    try:
+        data_key = open_vault()
+    except WrongSecret:
+        UnlockThrottle.record_failure(keys)
+        form.add_error(field, f"{wrong} Nothing has been changed.")
+        return None, 400
+    UnlockThrottle.clear(keys)
+    return data_key, 200
 
 
 def carried_fields(request):
@@ -101,18 +118,13 @@ def unlock(request):
         return render(request, "vault/unlock.html", context)
     if not form.is_valid():
         return render(request, "vault/unlock.html", context, status=400)
-    throttle_keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(vault.owner)]
-    wait = UnlockThrottle.seconds_to_wait(throttle_keys)
-    if wait:
-        form.add_error(None, wait_message(wait))
-        return render(request, "vault/unlock.html", context, status=429)
-    try:
-        data_key = vault.open_with_passphrase(form.cleaned_data["passphrase"])
-    except WrongSecret:
-        UnlockThrottle.record_failure(throttle_keys)
-        form.add_error("passphrase", "That passphrase didn't open your journal. Nothing has been changed.")
-        return render(request, "vault/unlock.html", context, status=400)
-    UnlockThrottle.clear(throttle_keys)
+    data_key, status = try_secret(
+        request, vault, form, "passphrase",
+        lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
+        "That passphrase didn't open your journal.",
+    )
+    if data_key is None:
+        return render(request, "vault/unlock.html", context, status=status)
     session.unlock(request, vault.owner, data_key)
     if context["carried"]:
         return render(request, "vault/continue.html", context)
@@ -139,18 +151,13 @@ def recover(request):
         return render(request, "vault/recover.html", {"form": form})
     if not form.is_valid():
         return render(request, "vault/recover.html", {"form": form}, status=400)
-    throttle_keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(vault.owner)]
-    wait = UnlockThrottle.seconds_to_wait(throttle_keys)
-    if wait:
-        form.add_error(None, wait_message(wait))
-        return render(request, "vault/recover.html", {"form": form}, status=429)
-    try:
-        data_key = vault.open_with_recovery_key(form.cleaned_data["recovery_key"])
-    except WrongSecret:
-        UnlockThrottle.record_failure(throttle_keys)
-        form.add_error("recovery_key", "That recovery key doesn't match this journal. Nothing has been changed.")
-        return render(request, "vault/recover.html", {"form": form}, status=400)
-    UnlockThrottle.clear(throttle_keys)
+    data_key, status = try_secret(
+        request, vault, form, "recovery_key",
+        lambda: vault.open_with_recovery_key(form.cleaned_data["recovery_key"]),
+        "That recovery key doesn't match this journal.",
+    )
+    if data_key is None:
+        return render(request, "vault/recover.html", {"form": form}, status=status)
     vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
     vault.save()
     session.unlock(request, vault.owner, data_key)
@@ -168,28 +175,39 @@ def settings_page(request):
     })
 
 
-def settings_with_errors(request, **forms):
+def settings_with_errors(request, status, **forms):
     context = {
         "passphrase_form": ChangePassphraseForm(),
         "recovery_form": ConfirmPassphraseForm(),
         "vault": request.user.vault,
     }
     context.update(forms)
-    return render(request, "vault/settings.html", context, status=400)
+    return render(request, "vault/settings.html", context, status=status)
+
+
+def confirm_current_passphrase(request, form, form_name):
+    """(data_key, None) when the form is valid and its passphrase opens the vault, else (None, response)."""
+    if not form.is_valid():
+        return None, settings_with_errors(request, 400, **{form_name: form})
+    vault = request.user.vault
+    data_key, status = try_secret(
+        request, vault, form, "passphrase",
+        lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
+        "That isn't your current passphrase.",
+    )
+    if data_key is None:
+        return None, settings_with_errors(request, status, **{form_name: form})
+    return data_key, None
 
 
 @require_POST
 @vault_required
 def change_passphrase(request):
     form = ChangePassphraseForm(request.POST)
+    data_key, refused = confirm_current_passphrase(request, form, "passphrase_form")
+    if refused:
+        return refused
     vault = request.user.vault
-    if not form.is_valid():
-        return settings_with_errors(request, passphrase_form=form)
-    try:
-        data_key = vault.open_with_passphrase(form.cleaned_data["passphrase"])
-    except WrongSecret:
-        form.add_error("passphrase", "That isn't your current passphrase. Nothing has been changed.")
-        return settings_with_errors(request, passphrase_form=form)
     vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
     vault.save()
     messages.success(request, "Your passphrase has been changed. Use the new one next time you unlock.")
@@ -200,14 +218,10 @@ def change_passphrase(request):
 @vault_required
 def new_recovery_key(request):
     form = ConfirmPassphraseForm(request.POST)
+    data_key, refused = confirm_current_passphrase(request, form, "recovery_form")
+    if refused:
+        return refused
     vault = request.user.vault
-    if not form.is_valid():
-        return settings_with_errors(request, recovery_form=form)
-    try:
-        data_key = vault.open_with_passphrase(form.cleaned_data["passphrase"])
-    except WrongSecret:
-        form.add_error("passphrase", "That isn't your passphrase. Nothing has been changed.")
-        return settings_with_errors(request, recovery_form=form)
     recovery_key = vault.wrap_with_new_recovery_key(data_key)
     vault.save()
     return render_recovery_key(request, recovery_key)
