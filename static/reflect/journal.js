@@ -40,6 +40,21 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // The copy button appears only where the clipboard can be used.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+    if (!navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = document.getElementById(button.getAttribute("data-copy")).textContent.trim();
+      var status = button.parentNode.querySelector(".copy-status");
+      navigator.clipboard.writeText(text).then(function () {
+        if (status) { status.textContent = "Copied."; }
+      }, function () {
+        if (status) { status.textContent = "Copying didn't work here. Please write the key down instead."; }
+      });
+    });
+  });
+
   // Lock after a while with no activity, on screen as well as on the server.
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-lock-seconds"), 10);
