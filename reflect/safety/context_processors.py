@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .helplines import COUNTRY_NAMES
 from .models import Helpline
-from .shell import chosen_country, country_choices, exit_url
+from .shell import chosen_country, country_choices, exit_url, preferences
 
 
 def helplines_by_kind(country):
@@ -21,4 +21,5 @@ def safety(request):
         "helplines": SimpleLazyObject(lambda: helplines_by_kind(country)),
         "helpline_directory_url": settings.REFLECT_HELPLINE_DIRECTORY_URL,
         "exit_url": exit_url(),
+        "prefs": preferences(request),
     }

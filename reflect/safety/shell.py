@@ -30,3 +30,24 @@ def exit_url():
     if settings.REFLECT_EXIT_URL == "local":
         return reverse("safety:neutral")
     return settings.REFLECT_EXIT_URL
+
+
+# Per-device choices, kept in cookies so they work before (and without) unlocking anything.
+PREFERENCE_COOKIES = {
+    "discreet": "reflect_discreet",
+    "no_trace": "reflect_no_trace",
+    "tip_seen": "reflect_tip_seen",
+}
+
+
+def preferences(request):
+    return {name: request.COOKIES.get(cookie) == "1" for name, cookie in PREFERENCE_COOKIES.items()}
+
+
+COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def remember(response, cookie, value):
+    """A year-long choice cookie: HttpOnly because no script of ours needs to read it."""
+    response.set_cookie(cookie, value, max_age=COOKIE_MAX_AGE, secure=settings.SESSION_COOKIE_SECURE,
+                        httponly=True, samesite="Lax")

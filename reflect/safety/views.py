@@ -5,21 +5,18 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
+from reflect.navigation import safe_target
 from reflect.vault import session
 
 from .context_processors import helplines_by_kind
 from .helplines import COUNTRY_NAMES
-from .shell import INTERNATIONAL, chosen_country, exit_url, is_known
+from .shell import INTERNATIONAL, PREFERENCE_COOKIES, chosen_country, exit_url, is_known, remember
 
 logger = logging.getLogger(__name__)
-
-COUNTRY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
-
 
 # Exempt from CSRF on purpose: the only thing this view can do is lock and leave, and a
 # person fleeing must never meet "form expired". The session cookie is SameSite=Strict,
@@ -42,26 +39,46 @@ def neutral(request):
     return render(request, "safety/neutral.html")
 
 
+def back_to(request, target):
+    """A 303 to `target` if it is one of our pages, else to the contents."""
+    response = HttpResponseRedirect(safe_target(request, target))
+    response.status_code = 303
+    return response
+
+
 @require_POST
 def set_country(request):
     code = request.POST.get("country", "").strip().upper()
     if not is_known(code):
         messages.info(request, "We don't have checked numbers for that place yet, so we show ways to find help anywhere.")
         code = INTERNATIONAL
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = "/"
-    response = HttpResponseRedirect(target)
-    response.status_code = 303
-    response.set_cookie(
-        settings.REFLECT_COUNTRY_COOKIE,
-        code,
-        max_age=COUNTRY_COOKIE_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    response = back_to(request, request.POST.get("next", ""))
+    remember(response, settings.REFLECT_COUNTRY_COOKIE, code)
     return response
+
+
+@require_POST
+def set_preference(request):
+    """Discreet mode, leave-no-trace mode, and the first-visit tip: on ("1") or off ("0")."""
+    name, value = request.POST.get("name", ""), request.POST.get("value", "")
+    if name not in PREFERENCE_COOKIES or value not in {"0", "1"}:
+        return error_page(request, 400, "That setting doesn't exist", "Nothing was changed.")
+    response = back_to(request, request.POST.get("next", ""))
+    if value == "1":
+        remember(response, PREFERENCE_COOKIES[name], "1")
+    else:
+        response.delete_cookie(PREFERENCE_COOKIES[name], samesite="Lax")
+    return response
+
+
+@require_safe
+def preferences_page(request):
+    return render(request, "safety/settings.html", {"nav": "settings"})
+
+
+@require_safe
+def cover_your_tracks(request):
+    return render(request, "safety/cover_your_tracks.html", {"nav": "settings"})
 
 
 @require_safe

@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from reflect.navigation import safe_target
 
 from . import session
 from .decorators import private, vault_required
@@ -29,11 +30,8 @@ def personal_vault():
     return Vault.objects.select_related("owner").first()
 
 
-def safe_next(request, fallback="journal:list"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse(fallback)
+def safe_next(request):
+    return safe_target(request, request.POST.get("next") or request.GET.get("next"), reverse("journal:list"))
 
 
 @private

@@ -69,10 +69,29 @@
       ". Press it " + left + " more " + (left === 1 ? "time" : "times") + " to leave this page.");
   }, true);
 
-  // A page brought back from the back/forward cache after an exit stays blank and leaves again.
+  // A page brought back from the back/forward cache after an exit stays blank and leaves again;
+  // a journal page (rendered while unlocked) is hidden and asked for again, so the server decides.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted && document.documentElement.classList.contains("exiting")) {
+    if (!event.persisted) { return; }
+    if (document.documentElement.classList.contains("exiting")) {
       window.location.replace(exitUrl);
+    } else if (document.body.hasAttribute("data-idle-lock-seconds")) {
+      hide();
+      window.location.reload();
     }
   });
+
+  // Leave no trace: links inside Reflect replace the current history entry instead of adding one.
+  if (document.body.hasAttribute("data-no-trace")) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (!link || event.defaultPrevented || event.button !== 0 ||
+          event.metaKey || event.ctrlKey || event.shiftKey || event.altKey ||
+          link.target || link.hasAttribute("download") || link.origin !== window.location.origin) {
+        return;
+      }
+      event.preventDefault();
+      window.location.replace(link.href);
+    });
+  }
 }());
