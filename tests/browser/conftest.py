@@ -6,6 +6,9 @@ and fail in CI, where a skip would hide a missing install step.
 """
 
 import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,48 @@ def page(context):
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+class NeutralSite(ThreadingHTTPServer):
+    """An everyday "weather" site on another origin (127.0.0.1, its own port), recording requests."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.received = []
+        super().__init__(("127.0.0.1", 0), NeutralHandler)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class NeutralHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.received.append((self.path, dict(self.headers)))
+        if self.path.startswith("/slow"):
+            time.sleep(1)  # keeps the page being left alive long enough to measure it
+        body = b"<!doctype html><title>Weather</title><h1>Sunny spells</h1>"
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser moved on before the slow page answered
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def neutral_site(settings):
+    """Quick exit lands on this stub instead of a real public site."""
+    server = NeutralSite()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.REFLECT_EXIT_URL = server.url + "/weather"
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -6,20 +6,10 @@ from playwright.sync_api import expect
 
 from reflect.journal.models import Draft, Entry
 
-from ..conftest import PASSPHRASE
+from .helpers import set_up_journal
 from .test_shell import WCAG_22_AA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def set_up_journal(page, site):
-    page.goto(site + "/journal/")
-    page.fill("#id_new_passphrase", PASSPHRASE)
-    page.fill("#id_new_passphrase_again", PASSPHRASE)
-    page.click("button[type=submit]")
-    page.check("#id_saved")
-    page.click("text=Continue to my journal")
-    expect(page).to_have_url(site + "/journal/")
 
 
 def test_typing_autosaves_an_encrypted_draft(site, page, settings):

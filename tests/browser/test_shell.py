@@ -17,6 +17,9 @@ PAGE_TYPES = [
     "/reflect/prompts/not-my-fault/",
     "/reflect/ground/",
     "/help/",
+    "/settings/",
+    "/cover-your-tracks/",
+    "/journal/what-we-store/",
     "/no-such-page/",
 ]
 
@@ -115,3 +118,22 @@ def test_no_accessibility_violations(site, page, url):
     page.goto(site + url)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("url", ["/", "/learn/how-the-bond-grows/", "/reflect/prompts/not-my-fault/", "/help/", "/settings/"])
+def test_no_accessibility_violations_in_the_dark_colour_scheme(site, browser, url):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site + url)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(251, 250, 247)", "dark scheme applies"
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_reduced_motion_is_respected(site, browser):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(site + "/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.btn') || document.body).transitionDuration") in ("0s", "")
+    context.close()
