@@ -5,7 +5,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench content clean
+# A throwaway PostgreSQL for trying the practice profile and for CI: Debian's server, on loopback,
+# trusting local connections. Never use this cluster for real data.
+PGPORT ?= 54329
+PGROOT ?= /tmp/reflect-postgres
+PG_URL = postgres://reflect@127.0.0.1:$(PGPORT)/reflect
+
+.PHONY: run test test-postgres bench content clean postgres practice
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Reflect needs Python 3.11 or newer")'
@@ -32,6 +38,36 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) tests/bench/page_weight.py
 	$(PY) tests/bench/journal.py
+
+postgres:
+	@set -e; \
+	if ! ls -d /usr/lib/postgresql/*/bin > /dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null; fi; \
+	bin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+	as_pg=""; if [ "$$(id -u)" = 0 ]; then as_pg="runuser -u postgres --"; fi; \
+	if [ ! -f $(PGROOT)/PG_VERSION ]; then \
+	  mkdir -p $(PGROOT); if [ -n "$$as_pg" ]; then chown postgres $(PGROOT); fi; \
+	  $$as_pg $$bin/initdb -D $(PGROOT) -U reflect -A trust -E UTF8 --no-locale > /dev/null; fi; \
+	$$as_pg $$bin/pg_ctl -D $(PGROOT) status > /dev/null || \
+	  $$as_pg $$bin/pg_ctl -D $(PGROOT) -l $(PGROOT)/server.log -w \
+	    -o "-c listen_addresses=127.0.0.1 -p $(PGPORT) -k $(PGROOT)" start > /dev/null; \
+	psql "postgres://reflect@127.0.0.1:$(PGPORT)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='reflect'" | grep -q 1 || \
+	  psql "postgres://reflect@127.0.0.1:$(PGPORT)/postgres" -qc "CREATE DATABASE reflect"; \
+	echo "PostgreSQL is running: DATABASE_URL=$(PG_URL)"
+
+test-postgres: $(VENV)/.installed-test postgres
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+# The practice profile, locally, for trying it out: plain HTTP on 127.0.0.1, so secure cookies
+# and the HTTPS redirect are turned off here and only here.
+practice: $(VENV)/.installed postgres
+	$(eval export REFLECT_PROFILE=practice DATABASE_URL=$(PG_URL) REFLECT_SSL_REDIRECT=0 REFLECT_SECURE_COOKIES=0 REFLECT_HSTS_SECONDS=0)
+	$(eval export REFLECT_SECRET_KEY ?= practice-trial-only-$(shell cat /proc/sys/kernel/random/uuid)$(shell cat /proc/sys/kernel/random/uuid))
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_content
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py create_therapist demo-therapist --if-missing --passphrase "$(or $(THERAPIST_PASSPHRASE),practice trial passphrase)"
+	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -9,6 +9,8 @@ import secrets
 import zoneinfo
 from pathlib import Path
 
+import dj_database_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -19,6 +21,13 @@ def env_bool(name, default=False):
 def env_list(name, default):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
+
+# "personal": one person, SQLite, 127.0.0.1. "practice": therapist and client accounts,
+# PostgreSQL from DATABASE_URL, HTTPS behind a proxy, any number of app processes.
+PROFILE = os.environ.get("REFLECT_PROFILE", "personal").strip().lower()
+if PROFILE not in {"personal", "practice"}:
+    raise ValueError(f"REFLECT_PROFILE must be 'personal' or 'practice', not {PROFILE!r}")
+PRACTICE = PROFILE == "practice"
 
 DATA_DIR = Path(os.environ.get("REFLECT_DATA_DIR", BASE_DIR / "data")).resolve()
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -36,6 +45,9 @@ def load_or_create_secret_key(path):
         return key
 
 
+if PRACTICE and not os.environ.get("REFLECT_SECRET_KEY"):
+    # Every app process and machine must share one key; a file made on one of them would not.
+    raise ValueError("the practice profile needs REFLECT_SECRET_KEY")
 SECRET_KEY = os.environ.get("REFLECT_SECRET_KEY") or load_or_create_secret_key(DATA_DIR / "secret_key")
 DEBUG = env_bool("REFLECT_DEBUG")
 ALLOWED_HOSTS = env_list("REFLECT_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -66,7 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "reflect.safety.csrf.NoReferrerCsrfViewMiddleware",
+    "reflect.safety.csrf.fetch_metadata_origin",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reflect.vault.session.VaultMiddleware",
@@ -94,14 +107,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": Path(os.environ.get("REFLECT_DATABASE_PATH", DATA_DIR / "reflect.sqlite3")),
-        # WAL lets the two app processes read while one writes; IMMEDIATE avoids lock upgrades failing.
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+elif PRACTICE:
+    raise ValueError("the practice profile needs DATABASE_URL (PostgreSQL)")
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": Path(os.environ.get("REFLECT_DATABASE_PATH", DATA_DIR / "reflect.sqlite3")),
+            # WAL lets the app processes read while one writes; IMMEDIATE avoids failed lock upgrades.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     }
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"
@@ -161,6 +179,17 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+if PRACTICE:
+    # HTTPS is ended by a proxy in front of the app, which must set X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("REFLECT_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("REFLECT_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = int(os.environ.get("REFLECT_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("REFLECT_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("REFLECT_HSTS_PRELOAD", True)
+    CSRF_TRUSTED_ORIGINS = env_list("REFLECT_CSRF_TRUSTED_ORIGINS", "")
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "reflect.safety.views.csrf_failure"

@@ -18,7 +18,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # A file, not memory: the privacy tests read the raw bytes of the database and its WAL.
-DATABASES["default"]["TEST"] = {"NAME": str(Path(os.environ["REFLECT_DATA_DIR"]) / "test.sqlite3")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(os.environ["REFLECT_DATA_DIR"]) / "test.sqlite3")}
 
 # Quick key derivation for tests; the real parameters are measured by `make bench`.
 REFLECT_ARGON2_TIME_COST = 1

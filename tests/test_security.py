@@ -166,3 +166,36 @@ class TestCsrfUnderNoReferrer:
     def test_the_token_is_still_required(self):
         response = self.post_country(with_token=False, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
         assert response.status_code == 403
+
+
+def test_practice_profile_passes_the_deployment_checks():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reflect.settings",
+        "REFLECT_PROFILE": "practice",
+        "REFLECT_SECRET_KEY": "a-long-random-practice-key-" + "k9" * 30,
+        "DATABASE_URL": "postgres://reflect@127.0.0.1:5432/reflect",
+        "REFLECT_ALLOWED_HOSTS": "reflect.example.org",
+    }
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_practice_profile_refuses_to_start_without_its_database_and_key():
+    import os
+    import subprocess
+    import sys
+
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "reflect.settings", "REFLECT_PROFILE": "practice"}
+    base.pop("DATABASE_URL", None)
+    base.pop("REFLECT_SECRET_KEY", None)
+    for missing, env in [("REFLECT_SECRET_KEY", base), ("DATABASE_URL", {**base, "REFLECT_SECRET_KEY": "x" * 60})]:
+        result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0 and missing in result.stderr
