@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reflect.learn",
     "reflect.prompts",
     "reflect.vault",
+    "reflect.practice",
     "reflect.journal",
 ]
 
@@ -198,6 +199,7 @@ CSRF_FAILURE_VIEW = "reflect.safety.views.csrf_failure"
 REFLECT_IDLE_LOCK_MINUTES = int(os.environ.get("REFLECT_IDLE_LOCK_MINUTES", "15"))
 REFLECT_AUTOSAVE_SECONDS = int(os.environ.get("REFLECT_AUTOSAVE_SECONDS", "3"))
 REFLECT_ENTRY_MAX_CHARS = 100_000
+REFLECT_ASSIGNMENT_DAYS = int(os.environ.get("REFLECT_ASSIGNMENT_DAYS", "30"))
 # Argon2id for the passphrase: about 0.3 s per unlock on a 2-core machine. Stored beside each
 # wrapped key, so raising these later only affects passphrases set from then on.
 REFLECT_ARGON2_TIME_COST = int(os.environ.get("REFLECT_ARGON2_TIME_COST", "4"))

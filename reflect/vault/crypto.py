@@ -7,6 +7,7 @@
   ciphertext moved onto another row or another person fails to open.
 """
 
+import hashlib
 import os
 import secrets
 import unicodedata
@@ -14,8 +15,10 @@ import unicodedata
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 KEY_BYTES = 32
 SALT_BYTES = 16
@@ -71,23 +74,33 @@ def key_from_passphrase(passphrase, salt, params):
     )
 
 
-def new_recovery_key():
-    """160 random bits as eight groups of four characters, e.g. 7K2Q-...; easy to copy by hand."""
-    number = int.from_bytes(secrets.token_bytes(RECOVERY_KEY_BYTES), "big")
+def random_text(random_bytes, group):
+    """Random bytes written in Crockford's base32, in dash-separated groups: easy to copy by hand."""
+    number = int.from_bytes(secrets.token_bytes(random_bytes), "big")
     characters = []
-    for _ in range(RECOVERY_KEY_BYTES * 8 // 5):
+    for _ in range(-(-random_bytes * 8 // 5)):
         number, index = divmod(number, 32)
         characters.append(RECOVERY_ALPHABET[index])
     text = "".join(reversed(characters))
-    return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return "-".join(text[i:i + group] for i in range(0, len(text), group))
+
+
+def read_typed(text, length, what):
+    """A key or code as a person typed it: any case, with or without dashes and spaces."""
+    cleaned = "".join(text.split()).replace("-", "").upper()
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != length or any(c not in RECOVERY_ALPHABET for c in cleaned):
+        raise ValueError(f"not {what}")
+    return cleaned
+
+
+def new_recovery_key():
+    """160 random bits as eight groups of four characters."""
+    return random_text(RECOVERY_KEY_BYTES, 4)
 
 
 def recovery_key_bytes(text):
-    """Reads a recovery key as typed: any case, with or without dashes and spaces."""
-    cleaned = "".join(text.split()).replace("-", "").upper()
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
-    if len(cleaned) != RECOVERY_KEY_BYTES * 8 // 5 or any(c not in RECOVERY_ALPHABET for c in cleaned):
-        raise ValueError("not a recovery key")
+    cleaned = read_typed(text, RECOVERY_KEY_BYTES * 8 // 5, "a recovery key")
     number = 0
     for character in cleaned:
         number = number * 32 + RECOVERY_ALPHABET.index(character)
@@ -97,3 +110,59 @@ def recovery_key_bytes(text):
 def key_from_recovery_key(raw, salt):
     # The recovery key is 160 random bits, so a fast KDF is enough; Argon2 adds nothing.
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=bytes(salt), info=b"reflect recovery key").derive(raw)
+
+
+# --- Sharing with a therapist: sealed to their X25519 public key --------------------------
+
+def new_key_pair():
+    """(private, public) raw X25519 keys, 32 bytes each."""
+    private = X25519PrivateKey.generate()
+    return (
+        private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()),
+        private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+    )
+
+
+def _shared_key(secret, ephemeral_public, recipient_public):
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral_public + recipient_public,
+                info=b"reflect shared entry").derive(secret)
+
+
+def seal_to(recipient_public, plaintext, associated_data):
+    """Encrypts for the holder of the private key only: returns (ephemeral_public, sealed)."""
+    recipient_public = bytes(recipient_public)
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    secret = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    return ephemeral_public, seal(_shared_key(secret, ephemeral_public, recipient_public), plaintext, associated_data)
+
+
+def unseal_from(recipient_private, ephemeral_public, sealed, associated_data):
+    private = X25519PrivateKey.from_private_bytes(bytes(recipient_private))
+    recipient_public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    secret = private.exchange(X25519PublicKey.from_public_bytes(bytes(ephemeral_public)))
+    return unseal(_shared_key(secret, bytes(ephemeral_public), recipient_public), sealed, associated_data)
+
+
+# --- Assignment codes: the code is the key to the assignment's content ---------------------
+
+CODE_BYTES = 16  # 128 bits
+
+
+def new_code():
+    """128 random bits as 26 characters, in groups of five."""
+    return random_text(CODE_BYTES, 5)
+
+
+def normalise_code(text):
+    return read_typed(text, 26, "an assignment code")
+
+
+def code_lookup(code):
+    """What the server stores to find an assignment: a hash, from which the code can't be found."""
+    return hashlib.sha256(b"reflect code lookup:" + normalise_code(code).encode()).hexdigest()
+
+
+def key_from_code(code):
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"reflect assignment",
+                info=b"reflect assignment content").derive(normalise_code(code).encode())

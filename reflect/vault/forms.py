@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 
@@ -47,7 +48,19 @@ class SetupForm(NewPassphraseMixin, forms.Form):
     new_passphrase_again = passphrase_field("Type it again", autocomplete="new-password")
 
 
-class UnlockForm(forms.Form):
+class UsernameMixin:
+    """In the practice profile several people share the server, so they say who they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if settings.PRACTICE:
+            self.fields = {"username": forms.CharField(
+                label="Your name on this server", max_length=150,
+                widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+            ), **self.fields}
+
+
+class UnlockForm(UsernameMixin, forms.Form):
     passphrase = passphrase_field("Passphrase")
 
 
@@ -57,7 +70,7 @@ class ChangePassphraseForm(NewPassphraseMixin, forms.Form):
     new_passphrase_again = passphrase_field("Type the new one again", autocomplete="new-password")
 
 
-class RecoverForm(NewPassphraseMixin, forms.Form):
+class RecoverForm(UsernameMixin, NewPassphraseMixin, forms.Form):
     recovery_key = forms.CharField(
         label="Recovery key",
         help_text="The 32 characters you saved when you set up your journal. Dashes and spaces don't matter.",

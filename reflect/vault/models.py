@@ -111,8 +111,10 @@ class UnlockThrottle(models.Model):
         return f"client:{digest[:32]}"
 
     @staticmethod
-    def account_key(user):
-        return f"account:{user.pk}"
+    def account_key(username):
+        # Counted by name, so a name that doesn't exist is slowed down just like one that does.
+        digest = hmac.new(settings.SECRET_KEY.encode(), username.encode(), hashlib.sha256).hexdigest()
+        return f"account:{digest[:32]}"
 
     @classmethod
     def seconds_to_wait(cls, keys):

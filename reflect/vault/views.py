@@ -1,8 +1,10 @@
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reflect.navigation import safe_target
 
-from . import session
+from . import crypto, session
 from .decorators import private, vault_required
 from .forms import (
     ChangePassphraseForm,
@@ -20,23 +22,48 @@ from .forms import (
     SetupForm,
     UnlockForm,
 )
-from .models import UnlockThrottle, Vault, WrongSecret
+from .models import UnlockThrottle, Vault, WrongSecret, argon2_params
 
 PERSONAL_USERNAME = "personal"
 CARRY_PREFIX = "carry:"
 
 
-def personal_vault():
-    return Vault.objects.select_related("owner").first()
+def find_vault(username):
+    """The vault to open: the only one in the personal profile, or the named account's in practice."""
+    vaults = Vault.objects.select_related("owner")
+    if not settings.PRACTICE:
+        return vaults.first()
+    return vaults.filter(owner__username=username).first()
 
 
-def safe_next(request):
-    return safe_target(request, request.POST.get("next") or request.GET.get("next"), reverse("journal:list"))
+def open_with_passphrase(vault, passphrase):
+    if vault is None:
+        # An unknown name costs the same time as a wrong passphrase, so names can't be probed.
+        crypto.key_from_passphrase(passphrase, bytes(crypto.SALT_BYTES), argon2_params())
+        raise WrongSecret
+    return vault.open_with_passphrase(passphrase)
+
+
+def open_with_recovery_key(vault, recovery_key):
+    if vault is None:
+        raise WrongSecret
+    return vault.open_with_recovery_key(recovery_key)
+
+
+def home(user):
+    return reverse("practice:dashboard") if hasattr(user, "therapist") else reverse("journal:list")
+
+
+def safe_next(request, user=None):
+    fallback = home(user) if user else reverse("journal:list")
+    return safe_target(request, request.POST.get("next") or request.GET.get("next"), fallback)
 
 
 @private
 @require_http_methods(["GET", "POST"])
 def setup(request):
+    if settings.PRACTICE:
+        raise Http404("accounts come from a therapist's invitation in the practice profile")
     if Vault.objects.exists():
         return redirect("vault:unlock")
     form = SetupForm(request.POST or None)
@@ -73,13 +100,13 @@ def recovery_key_saved(request):
     return redirect("journal:list")
 
 
-def try_secret(request, vault, form, field, open_vault, wrong):
+def try_secret(request, account, form, field, open_vault, wrong):
     """Tries a passphrase or recovery key, counting failures per client and per account.
 
     Returns (data_key, 200), or (None, status) with the reason added to the form. A wrong
     secret never changes anything but the failure count.
     """
-    keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(vault.owner)]
+    keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(account)]
     wait = UnlockThrottle.seconds_to_wait(keys)
     if wait:
         form.add_error(None, (
@@ -105,25 +132,27 @@ def carried_fields(request):
 @private
 @require_http_methods(["GET", "POST"])
 def unlock(request):
-    vault = personal_vault()
-    if vault is None:
+    if not settings.PRACTICE and not Vault.objects.exists():
         return redirect("vault:setup")
     if request.vault.is_unlocked and request.method == "GET":
-        return redirect(safe_next(request))
+        return redirect(safe_next(request, request.user))
     form = UnlockForm(request.POST or None)
-    context = {"form": form, "next": safe_next(request), "carried": carried_fields(request)}
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), "carried": carried_fields(request)}
     if request.method == "GET":
         return render(request, "vault/unlock.html", context)
     if not form.is_valid():
         return render(request, "vault/unlock.html", context, status=400)
+    username = form.cleaned_data.get("username") or PERSONAL_USERNAME
+    vault = find_vault(username)
     data_key, status = try_secret(
-        request, vault, form, "passphrase",
-        lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
-        "That passphrase didn't open your journal.",
+        request, username, form, "passphrase",
+        lambda: open_with_passphrase(vault, form.cleaned_data["passphrase"]),
+        "That name and passphrase didn't open a journal." if settings.PRACTICE else "That passphrase didn't open your journal.",
     )
     if data_key is None:
         return render(request, "vault/unlock.html", context, status=status)
     session.unlock(request, vault.owner, data_key)
+    context["next"] = safe_next(request, vault.owner)
     if context["carried"]:
         return render(request, "vault/continue.html", context)
     return redirect(context["next"])
@@ -141,17 +170,18 @@ def lock(request):
 @private
 @require_http_methods(["GET", "POST"])
 def recover(request):
-    vault = personal_vault()
-    if vault is None:
+    if not settings.PRACTICE and not Vault.objects.exists():
         return redirect("vault:setup")
     form = RecoverForm(request.POST or None)
     if request.method == "GET":
         return render(request, "vault/recover.html", {"form": form})
     if not form.is_valid():
         return render(request, "vault/recover.html", {"form": form}, status=400)
+    username = form.cleaned_data.get("username") or PERSONAL_USERNAME
+    vault = find_vault(username)
     data_key, status = try_secret(
-        request, vault, form, "recovery_key",
-        lambda: vault.open_with_recovery_key(form.cleaned_data["recovery_key"]),
+        request, username, form, "recovery_key",
+        lambda: open_with_recovery_key(vault, form.cleaned_data["recovery_key"]),
         "That recovery key doesn't match this journal.",
     )
     if data_key is None:
@@ -160,7 +190,7 @@ def recover(request):
     vault.save()
     session.unlock(request, vault.owner, data_key)
     messages.success(request, "Your new passphrase is set. Your recovery key still works; keep it safe.")
-    return redirect("journal:list")
+    return redirect(home(vault.owner))
 
 
 @vault_required
@@ -189,7 +219,7 @@ def confirm_current_passphrase(request, form, form_name):
         return None, settings_with_errors(request, 400, **{form_name: form})
     vault = request.user.vault
     data_key, status = try_secret(
-        request, vault, form, "passphrase",
+        request, request.user.username, form, "passphrase",
         lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
         "That isn't your current passphrase.",
     )
