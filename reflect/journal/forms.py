@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-WRITING_FIELDS = ("title", "text", "distress_before", "distress_after", "prompt", "draft_id", "draft_revision", "entry_revision")
+WRITING_FIELDS = ("title", "text", "distress_before", "distress_after", "prompt", "draft_id", "draft_revision",
+                  "entry_revision", "assignment", "custom")
 RATING_CHOICES = [("", "Skip")] + [(str(n), str(n)) for n in range(11)]
 TITLE_MAX = 200
 
@@ -43,6 +44,8 @@ class EntryForm(forms.Form):
     draft_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     draft_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     entry_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    assignment = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    custom = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *args, **kwargs):
         self.removed_control_characters = False

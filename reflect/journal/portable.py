@@ -50,6 +50,7 @@ def export_document(opened):
                 "text": writing.text,
                 "distress_before": writing.distress_before,
                 "distress_after": writing.distress_after,
+                "prompt_text": writing.prompt_text,
             }
             for entry, writing in opened
         ],
@@ -64,8 +65,8 @@ def export_markdown(opened):
     lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
     for entry, writing in opened:
         lines += [f"## {writing.display_title() or 'Untitled'}", "", f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*", ""]
-        if entry.prompt:
-            lines += [f"> {entry.prompt.text}", ""]
+        if writing.prompt_text or entry.prompt:
+            lines += [f"> {writing.prompt_text or entry.prompt.text}", ""]
         if writing.distress_before is not None or writing.distress_after is not None:
             before = "–" if writing.distress_before is None else writing.distress_before
             after = "–" if writing.distress_after is None else writing.distress_after
@@ -113,14 +114,16 @@ def parse_export(raw):
 def parse_entry(item):
     if not isinstance(item, dict):
         raise ValueError("not an entry")
-    text, title = item.get("text"), item.get("title") or ""
+    text, title, prompt_text = item.get("text"), item.get("title") or "", item.get("prompt_text") or ""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("the text is missing")
     if not isinstance(title, str) or len(title) > TITLE_MAX:
         raise ValueError("the title is not valid")
     if len(text) > settings.REFLECT_ENTRY_MAX_CHARS:
         raise ValueError("the text is too long")
-    for value in (text, title):
+    if not isinstance(prompt_text, str) or len(prompt_text) > 1000:
+        raise ValueError("the prompt is not valid")
+    for value in (text, title, prompt_text):
         if CONTROL_CHARACTERS.search(value):
             raise ValueError("it contains control characters")
         try:
@@ -149,6 +152,7 @@ def parse_entry(item):
         "prompt": prompt,
         "title": title,
         "text": text,
+        "prompt_text": prompt_text,
         **ratings,
     }
 
@@ -164,7 +168,7 @@ def plan_import(owner, data_key, items):
     known_prints = {fingerprint(entry.created_at, writing) for entry, writing in opened}
     new, duplicates = [], 0
     for item in items:
-        writing = Writing(item["text"], item["title"], item["distress_before"], item["distress_after"])
+        writing = Writing(item["text"], item["title"], item["distress_before"], item["distress_after"], item["prompt_text"])
         stamp = fingerprint(datetime.fromisoformat(item["created_at"]), writing)
         if item["id"] in known_ids or stamp in known_prints:
             duplicates += 1
@@ -188,7 +192,8 @@ def apply_import(owner, data_key, items):
             created_at=datetime.fromisoformat(item["created_at"]),
             updated_at=datetime.fromisoformat(item["updated_at"]),
         )
-        entry.seal(data_key, Writing(item["text"], item["title"], item["distress_before"], item["distress_after"]))
+        entry.seal(data_key, Writing(item["text"], item["title"], item["distress_before"], item["distress_after"],
+                                     item["prompt_text"]))
         created.append(entry)
     Entry.objects.bulk_create(created, batch_size=500)
     return len(created)

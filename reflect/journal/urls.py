@@ -20,4 +20,8 @@ urlpatterns = [
     path("import/<uuid:pk>/cancel/", views.import_cancel, name="import_cancel"),
     path("delete-everything/", views.delete_everything, name="delete_everything"),
     path("what-we-store/", views.what_we_store, name="what_we_store"),
+    path("from-therapist/add/", views.add_assignment, name="add_assignment"),
+    path("from-therapist/<uuid:pk>/status/", views.assignment_status, name="assignment_status"),
+    path("entries/<uuid:pk>/share/", views.share, name="share"),
+    path("entries/<uuid:pk>/share/<uuid:share_id>/stop/", views.unshare, name="unshare"),
 ]

@@ -1,23 +1,27 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from reflect.practice.forms import ShareForm
+from reflect.practice.models import Therapist
+from reflect.practice.portable import CodeProblem, read_portable_code
 from reflect.prompts.models import Dynamic, Exercise, Prompt
 from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
 from . import portable
 from .forms import WRITING_FIELDS, DeleteEverythingForm, EntryForm, ImportForm, SearchForm, without_control_characters
-from .models import Draft, Entry, PendingImport, Unreadable, Writing
+from .models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Unreadable, Writing
 
 PAGE_SIZE = 20
 HIGH_DISTRESS = 7
@@ -74,6 +78,7 @@ def entry_list(request):
         "dynamic": dynamic,
         "drafts": Draft.objects.filter(owner=request.user).select_related("prompt"),
         "recovery_key_confirmed": request.user.vault.recovery_key_confirmed,
+        "assignments": opened_assignments(request),
         "nav": "journal",
     }, status=status)
 
@@ -101,16 +106,19 @@ def entry_detail(request, pk):
         "writing": writing,
         "high_distress": writing is not None and (writing.distress_after or 0) >= HIGH_DISTRESS,
         "exercises": Exercise.objects.all(),
+        "therapists": therapists_of(request.user),
+        "shares": {share.therapist_id: share for share in entry.shares.all()},
         "nav": "journal",
     })
 
 
 # --- Writing -----------------------------------------------------------------------------
 
-def writing_context(request, form, *, prompt=None, entry=None, offered_draft=None, conflict=None):
+def writing_context(request, form, *, prompt=None, entry=None, offered_draft=None, conflict=None, prompt_text=""):
     return {
         "form": form,
         "prompt": prompt,
+        "prompt_text": prompt_text,
         "entry": entry,
         "offered_draft": offered_draft,
         "conflict": conflict,
@@ -162,17 +170,29 @@ def write(request):
     if request.method == "POST":
         form = EntryForm(request.POST)
         prompt = prompt_from(request.POST.get("prompt"))
+        copy, prompt_text = therapist_prompt(request, request.POST)
         if not form.is_valid():
-            return render(request, "journal/write.html", writing_context(request, form, prompt=prompt), status=400)
+            return render(request, "journal/write.html", writing_context(
+                request, form, prompt=prompt, prompt_text=prompt_text), status=400)
         now = timezone.now()
-        entry = Entry(owner=request.user, prompt=prompt, created_at=now, updated_at=now)
-        entry.seal(key, writing_from(form))
+        entry = Entry(owner=request.user, prompt=prompt, assignment=copy, created_at=now, updated_at=now)
+        entry.seal(key, writing_from(form, prompt_text))
         with transaction.atomic():
             entry.save()
             forget_draft(request, form, entry=None)
+            if copy:
+                ClientAssignment.objects.filter(pk=copy.pk).update(status=ClientAssignment.DONE)
         messages.success(request, "Saved.")
         return redirect("journal:detail", pk=entry.pk)
 
+    copy, prompt_text = therapist_prompt(request, request.GET)
+    if copy:
+        form = EntryForm(initial={
+            "draft_id": uuid.uuid4(), "draft_revision": 0, "prompt": request.GET.get("prompt", ""),
+            "assignment": copy.pk, "custom": request.GET.get("custom", ""),
+        })
+        return render(request, "journal/write.html", writing_context(
+            request, form, prompt=prompt_from(request.GET.get("prompt")), prompt_text=prompt_text))
     prompt = prompt_from(request.GET.get("prompt"))
     if request.GET.get("prompt") and prompt is None:
         return render(request, "error.html", {
@@ -191,9 +211,26 @@ def write(request):
     return render(request, "journal/write.html", writing_context(request, form, prompt=prompt, offered_draft=offered))
 
 
-def writing_from(form):
+def writing_from(form, prompt_text=""):
     data = form.cleaned_data
-    return Writing(data["text"], data["title"], data["distress_before"], data["distress_after"])
+    return Writing(data["text"], data["title"], data["distress_before"], data["distress_after"], prompt_text)
+
+
+def therapist_prompt(request, params):
+    """(assignment copy, custom prompt text) when writing answers a therapist's assignment.
+
+    The prompt text comes from the person's own sealed copy, never from the request."""
+    copy_id = parse_uuid(params.get("assignment"))
+    if copy_id is None:
+        return None, ""
+    copy = get_object_or_404(ClientAssignment, pk=copy_id, owner=request.user)
+    index = parse_int(params.get("custom"))
+    if index is None:
+        return copy, ""
+    try:
+        return copy, copy.open(request.vault.data_key)["custom"][index]
+    except (Unreadable, IndexError, KeyError):
+        raise Http404("no such prompt in this assignment")
 
 
 def forget_draft(request, form, entry):
@@ -208,13 +245,19 @@ def forget_draft(request, form, entry):
 def edit(request, pk):
     entry = owned(Entry.objects.select_related("prompt__dynamic"), request, pk)
     key = request.vault.data_key
+    try:
+        saved = entry.open(key)
+    except Unreadable:
+        messages.error(request, "This entry can't be opened, so it can't be edited. It may have been damaged.")
+        return redirect("journal:detail", pk=entry.pk)
     if request.method == "POST":
         form = EntryForm(request.POST)
         if not form.is_valid():
-            return render(request, "journal/write.html", writing_context(request, form, prompt=entry.prompt, entry=entry), status=400)
+            return render(request, "journal/write.html", writing_context(
+                request, form, prompt=entry.prompt, entry=entry, prompt_text=saved.prompt_text), status=400)
         if form.cleaned_data.get("entry_revision") != entry.revision:
             return edit_conflict(request, entry, form)
-        entry.seal(key, writing_from(form))
+        entry.seal(key, writing_from(form, saved.prompt_text))
         updated = Entry.objects.filter(pk=entry.pk, revision=entry.revision).update(
             ciphertext=entry.ciphertext, revision=F("revision") + 1, updated_at=timezone.now()
         )
@@ -225,21 +268,18 @@ def edit(request, pk):
         messages.success(request, "Your changes are saved.")
         return redirect("journal:detail", pk=entry.pk)
 
-    try:
-        saved = entry.open(key)
-    except Unreadable:
-        messages.error(request, "This entry can't be opened, so it can't be edited. It may have been damaged.")
-        return redirect("journal:detail", pk=entry.pk)
     draft = continued_draft(request, entry=entry)
     if draft:
         initial = draft_initial(request, draft)
         initial["entry_revision"] = draft.entry_revision
-        return render(request, "journal/write.html", writing_context(request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry))
+        return render(request, "journal/write.html", writing_context(
+            request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry, prompt_text=saved.prompt_text))
     initial = writing_initial(saved)
     initial.update(draft_id=uuid.uuid4(), draft_revision=0, entry_revision=entry.revision)
     offered = Draft.objects.filter(owner=request.user, entry=entry).first()
     return render(request, "journal/write.html", writing_context(
-        request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry, offered_draft=offered))
+        request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry, offered_draft=offered,
+        prompt_text=saved.prompt_text))
 
 
 def edit_conflict(request, entry, form):
@@ -481,3 +521,117 @@ def delete_everything(request):
 @require_safe
 def what_we_store(request):
     return render(request, "journal/what_we_store.html", {"nav": "journal"})
+
+
+# --- From your therapist: assignments and sharing ----------------------------------------
+
+def opened_assignments(request):
+    """The client's assignments, decrypted, with their library prompts looked up."""
+    key = request.vault.data_key
+    copies = list(ClientAssignment.objects.filter(owner=request.user).select_related("assignment"))
+    contents = {}
+    for copy in copies:
+        try:
+            contents[copy.pk] = copy.open(key)
+        except Unreadable:
+            contents[copy.pk] = None
+    slugs = {slug for content in contents.values() if content for slug in content.get("prompts", [])}
+    prompts = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in=slugs)}
+    return [
+        {
+            "copy": copy,
+            "content": contents[copy.pk],
+            "prompts": [prompts[slug] for slug in (contents[copy.pk] or {}).get("prompts", []) if slug in prompts],
+        }
+        for copy in copies
+    ]
+
+
+@vault_required
+@require_POST
+def assignment_status(request, pk):
+    copy = owned(ClientAssignment, request, pk)
+    if request.POST.get("status") in dict(ClientAssignment.STATUS_CHOICES):
+        copy.status = request.POST["status"]
+    if request.POST.get("hidden") in {"0", "1"}:
+        copy.status_hidden = request.POST["hidden"] == "1"
+    copy.save(update_fields=["status", "status_hidden"])
+    return redirect(reverse("journal:list") + "#from-therapist")
+
+
+@vault_required
+@require_http_methods(["GET", "POST"])
+def add_assignment(request):
+    """Paste (or upload) a portable code from a therapist: works with no server in common."""
+    if request.method == "GET":
+        return render(request, "journal/add_assignment.html", {"nav": "journal"})
+    text = request.POST.get("code", "")
+    upload = request.FILES.get("file")
+    if upload:
+        text = upload.read(200_000).decode("utf-8", errors="replace")
+    try:
+        content = read_portable_code(text)
+    except CodeProblem as problem:
+        return render(request, "journal/add_assignment.html", {"nav": "journal", "error": str(problem), "code": text[:5000]},
+                      status=400)
+    source = content.pop("id")
+    if ClientAssignment.objects.filter(owner=request.user, source=source).exists():
+        messages.info(request, "You have already added these prompts.")
+        return redirect(reverse("journal:list") + "#from-therapist")
+    copy = ClientAssignment(owner=request.user, source=source, due_date=parse_date(content.get("due")))
+    copy.seal(request.vault.data_key, content)
+    copy.save()
+    messages.success(request, f"Prompts from {content['therapist']} are now in your journal.")
+    return redirect(reverse("journal:list") + "#from-therapist")
+
+
+def parse_date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def therapists_of(user):
+    return Therapist.objects.filter(client_links__client=user)
+
+
+@vault_required
+@require_http_methods(["GET", "POST"])
+def share(request, pk):
+    """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
+    entry = owned(Entry.objects.select_related("prompt"), request, pk)
+    therapist = therapists_of(request.user).filter(pk=request.GET.get("therapist") or request.POST.get("therapist")).first()
+    if therapist is None:
+        raise Http404("no such therapist for this person")
+    try:
+        writing = entry.open(request.vault.data_key)
+    except Unreadable:
+        messages.error(request, "This entry can't be opened, so it can't be shared.")
+        return redirect("journal:detail", pk=entry.pk)
+    form = ShareForm(request.POST or None, initial={"title": writing.title, "text": writing.text})
+    if request.method == "POST" and form.is_valid():
+        shared = SharedEntry(entry=entry)
+        shared.seal_for(therapist, {
+            "title": form.cleaned_data["title"],
+            "text": form.cleaned_data["text"],
+            "prompt": writing.prompt_text or (entry.prompt.text if entry.prompt else ""),
+            "written_at": entry.created_at.isoformat(),
+        })
+        with transaction.atomic():
+            SharedEntry.objects.filter(entry=entry, therapist=therapist).delete()
+            shared.save()
+        messages.success(request, f"Shared with {therapist.display_name}. You can stop sharing at any time.")
+        return redirect("journal:detail", pk=entry.pk)
+    return render(request, "journal/share.html", {
+        "entry": entry, "therapist": therapist, "form": form, "nav": "journal",
+    }, status=400 if request.method == "POST" else 200)
+
+
+@vault_required
+@require_POST
+def unshare(request, pk, share_id):
+    shared = get_object_or_404(SharedEntry, pk=share_id, entry_id=pk, entry__owner=request.user)
+    shared.delete()
+    messages.success(request, "Your therapist can no longer read this entry.")
+    return redirect("journal:detail", pk=pk)

@@ -1,0 +1,88 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from reflect.journal.forms import CONTROL_CHARACTERS
+from reflect.prompts.models import Prompt
+from reflect.vault.forms import NewPassphraseMixin, PASSPHRASE_HELP, passphrase_field
+
+MAX_CUSTOM_PROMPTS = 10
+CUSTOM_PROMPT_MAX = 1000
+
+
+class PromptChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, prompt):
+        return prompt.text
+
+
+class AssignmentForm(forms.Form):
+    prompts = PromptChoiceField(
+        queryset=Prompt.objects.select_related("dynamic"), required=False, to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple, label="Prompts from the library",
+    )
+    custom = forms.CharField(
+        label="Your own prompts (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"One per line, up to {MAX_CUSTOM_PROMPTS}. They are encrypted: only you and your client can read them.",
+    )
+    note = forms.CharField(label="A note for your client (optional)", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(label="Due date (optional)", required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, dynamic=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dynamic is not None:
+            self.fields["prompts"].queryset = self.fields["prompts"].queryset.filter(dynamic=dynamic)
+
+    def clean_custom(self):
+        lines = [line.strip() for line in self.cleaned_data["custom"].splitlines() if line.strip()]
+        if len(lines) > MAX_CUSTOM_PROMPTS:
+            raise ValidationError(f"Please give at most {MAX_CUSTOM_PROMPTS} of your own prompts.")
+        if any(len(line) > CUSTOM_PROMPT_MAX for line in lines):
+            raise ValidationError(f"Each prompt can be up to {CUSTOM_PROMPT_MAX} characters.")
+        if any(CONTROL_CHARACTERS.search(line) for line in lines):
+            raise ValidationError("A prompt contains invisible control characters; please retype it.")
+        return lines
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("prompts") and not cleaned.get("custom") and not self.errors:
+            raise ValidationError("Choose at least one prompt from the library, or write one of your own.")
+        return cleaned
+
+    def content(self, therapist):
+        data = self.cleaned_data
+        return {
+            "therapist": therapist.display_name,
+            "prompts": [prompt.slug for prompt in data["prompts"]],
+            "custom": data["custom"],
+            "note": data["note"],
+            "due": data["due_date"].isoformat() if data["due_date"] else None,
+        }
+
+
+class JoinForm(NewPassphraseMixin, forms.Form):
+    username = forms.CharField(
+        label="Choose a name to sign in with", max_length=40,
+        help_text="Any name you like; it doesn't need to be your real one. No email address is needed.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    new_passphrase = passphrase_field("Choose a passphrase", PASSPHRASE_HELP, "new-password")
+    new_passphrase_again = passphrase_field("Type it again", autocomplete="new-password")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            raise ValidationError("Please use letters, numbers, dots, dashes or underscores.")
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError("That name is taken. Please choose another.")
+        return username
+
+
+class ShareForm(forms.Form):
+    title = forms.CharField(label="Title to share", required=False, max_length=200)
+    text = forms.CharField(
+        label="What your therapist will read", widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="This is your entry. You can cut it down to just the part you want to share.",
+        error_messages={"required": "There is nothing to share. Keep at least a few words, or go back."},
+    )
