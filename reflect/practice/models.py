@@ -88,7 +88,9 @@ class Assignment(models.Model):
     @classmethod
     def create(cls, therapist, therapist_key, content, due_date=None):
         code = crypto.new_code()
-        assignment = cls(therapist=therapist, code_lookup=crypto.code_lookup(code), due_date=due_date)
+        now = timezone.now()
+        assignment = cls(therapist=therapist, code_lookup=crypto.code_lookup(code), due_date=due_date,
+                         created_at=now, expires_at=now + timedelta(days=settings.REFLECT_ASSIGNMENT_DAYS))
         assignment.sealed_code = crypto.seal(therapist_key, code.encode(), assignment.associated_data("code"))
         assignment.sealed_content = crypto.seal(
             crypto.key_from_code(code), json.dumps(content).encode("utf-8"), assignment.associated_data("content"))
