@@ -181,6 +181,7 @@ def test_practice_profile_passes_the_deployment_checks():
         "DATABASE_URL": "postgres://reflect@127.0.0.1:5432/reflect",
         "REFLECT_ALLOWED_HOSTS": "reflect.example.org",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only; never in deployment
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
