@@ -59,15 +59,20 @@ test-postgres: $(VENV)/.installed-test postgres
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
 # The practice profile, locally, for trying it out: plain HTTP on 127.0.0.1, so secure cookies
-# and the HTTPS redirect are turned off here and only here.
+# and the HTTPS redirect are turned off here and only here. A new secret key each run.
+PRACTICE_ENV = REFLECT_PROFILE=practice DATABASE_URL=$(PG_URL) REFLECT_SSL_REDIRECT=0 \
+	REFLECT_SECURE_COOKIES=0 REFLECT_HSTS_SECONDS=0 REFLECT_SECRET_KEY=$(PRACTICE_KEY)
+THERAPIST_PASSPHRASE ?= practice trial passphrase
+
+practice: PRACTICE_KEY := $(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 practice: $(VENV)/.installed postgres
-	$(eval export REFLECT_PROFILE=practice DATABASE_URL=$(PG_URL) REFLECT_SSL_REDIRECT=0 REFLECT_SECURE_COOKIES=0 REFLECT_HSTS_SECONDS=0)
-	$(eval export REFLECT_SECRET_KEY ?= practice-trial-only-$(shell cat /proc/sys/kernel/random/uuid)$(shell cat /proc/sys/kernel/random/uuid))
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_content
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py create_therapist demo-therapist --if-missing --passphrase "$(or $(THERAPIST_PASSPHRASE),practice trial passphrase)"
-	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(PRACTICE_ENV) $(PY) manage.py migrate --noinput
+	$(PRACTICE_ENV) $(PY) manage.py load_content
+	$(PRACTICE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PRACTICE_ENV) $(PY) manage.py create_therapist demo-therapist --display-name "Demo therapist" \
+		--if-missing --passphrase "$(THERAPIST_PASSPHRASE)"
+	@echo "Sign in at http://$(HOST):$(PORT)/journal/unlock/ as demo-therapist, passphrase: $(THERAPIST_PASSPHRASE)"
+	$(PRACTICE_ENV) $(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
 
 clean:
 	rm -rf $(VENV) staticfiles
