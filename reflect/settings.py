@@ -191,6 +191,8 @@ if PRACTICE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("REFLECT_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("REFLECT_HSTS_PRELOAD", True)
     CSRF_TRUSTED_ORIGINS = env_list("REFLECT_CSRF_TRUSTED_ORIGINS", "")
+# The header a trusted proxy sets to the client's address, for counting unlock attempts per client.
+REFLECT_CLIENT_IP_HEADER = os.environ.get("REFLECT_CLIENT_IP_HEADER", "")
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "reflect.safety.views.csrf_failure"

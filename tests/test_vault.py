@@ -178,6 +178,14 @@ class TestThrottling:
         assert unlock(client).status_code == 302
         assert not UnlockThrottle.objects.exists()
 
+    def test_behind_a_proxy_clients_are_told_apart_by_the_named_header(self, journal, settings):
+        settings.REFLECT_CLIENT_IP_HEADER = "X-Real-IP"
+        attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="198.51.100.1")
+        unlock(attacker, "wrong passphrase!")
+        neighbour = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="198.51.100.2")
+        assert UnlockThrottle.client_key(attacker.get("/").wsgi_request) != UnlockThrottle.client_key(
+            neighbour.get("/").wsgi_request)
+
     def test_client_addresses_are_not_stored(self, journal):
         client = Client(REMOTE_ADDR="203.0.113.77")
         unlock(client, "wrong passphrase!")

@@ -106,7 +106,10 @@ class UnlockThrottle(models.Model):
     @staticmethod
     def client_key(request):
         # An HMAC, not the address itself: the table must not become a record of where people were.
-        address = request.META.get("REMOTE_ADDR", "")
+        # Behind a proxy every request comes from the proxy's address; a practice names the
+        # header its proxy sets (e.g. X-Real-IP), so clients are still counted one by one.
+        header = settings.REFLECT_CLIENT_IP_HEADER
+        address = (request.headers.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
         digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
         return f"client:{digest[:32]}"
 
