@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from reflect.journal.models import ClientAssignment, Entry, SharedEntry
+from reflect.journal.models import ClientAssignment, SharedEntry
 from reflect.practice.models import Assignment, Therapist
 from reflect.practice.portable import portable_code
 from reflect.vault.models import Vault

@@ -4,7 +4,6 @@ import base64
 import time
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
