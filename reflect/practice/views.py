@@ -175,7 +175,7 @@ def find_assignment(code):
     return assignment, None
 
 
-def redeem(request, assignment, code, client, data_key):
+def redeem(assignment, code, client, data_key):
     """Gives the client their own sealed copy and marks the code used. Returns False if it
     was used in the meantime (by another request), in which case nothing is created."""
     with transaction.atomic():
@@ -205,7 +205,7 @@ def join(request, code):
                 "message": "This code is for a client. Lock your therapist account first if you are testing it.",
             }, status=403)
         if request.method == "POST":
-            if not redeem(request, assignment, code, request.user, request.vault.data_key):
+            if not redeem(assignment, code, request.user, request.vault.data_key):
                 return render(request, "practice/code_problem.html", {"message": "This code has just been used."}, status=410)
             messages.success(request, f"New prompts from {assignment.therapist.display_name} are in your journal.")
             return redirect("journal:list")
@@ -220,7 +220,7 @@ def join(request, code):
             user.set_unusable_password()
             user.save()
             _, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
-            if not redeem(request, assignment, code, user, data_key):
+            if not redeem(assignment, code, user, data_key):
                 transaction.set_rollback(True)
                 return render(request, "practice/code_problem.html", {"message": "This code has just been used."}, status=410)
         session.unlock(request, user, data_key)
