@@ -139,6 +139,18 @@ def test_a_therapist_reads_an_entry_only_while_it_is_shared(world):
     assert not SharedEntry.objects.exists()
 
 
+@pytest.mark.parametrize("query", ["", "?therapist=", "?therapist=abc", "?therapist=99999"])
+def test_a_missing_or_strange_therapist_gives_404_not_500(world, query):
+    assert world["client A"].get(f"/journal/entries/{world['entry']}/share/{query}").status_code == 404
+
+
+@pytest.mark.parametrize("custom, status", [("-1", 404), ("99", 404), ("x", 200)])
+def test_a_custom_prompt_that_does_not_exist_is_not_served(world, custom, status):
+    response = world["client A"].get(f"/journal/write/?assignment={world['copy']}&custom={custom}")
+    assert response.status_code == status
+    assert "A question of my own" not in response.content.decode()
+
+
 def test_sharing_an_excerpt_shares_only_the_excerpt(world):
     world["client A"].post(f"/journal/entries/{world['entry']}/share/",
                            {"therapist": world["xena"].pk, "title": "", "text": "just this part"})

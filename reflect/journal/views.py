@@ -20,7 +20,7 @@ from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
 from . import portable
-from .forms import WRITING_FIELDS, DeleteEverythingForm, EntryForm, ImportForm, SearchForm, without_control_characters
+from .forms import TITLE_MAX, WRITING_FIELDS, DeleteEverythingForm, EntryForm, ImportForm, SearchForm, without_control_characters
 from .models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Unreadable, Writing
 
 PAGE_SIZE = 20
@@ -227,6 +227,8 @@ def therapist_prompt(request, params):
     index = parse_int(params.get("custom"))
     if index is None:
         return copy, ""
+    if index < 0:
+        raise Http404("no such prompt in this assignment")
     try:
         return copy, copy.open(request.vault.data_key)["custom"][index]
     except (Unreadable, IndexError, KeyError):
@@ -330,7 +332,7 @@ def autosave(request):
     data, _ = without_control_characters(request.POST)
     writing = Writing(
         data.get("text", ""),
-        data.get("title", "")[:200],
+        data.get("title", "")[:TITLE_MAX],
         rating(data.get("distress_before")),
         rating(data.get("distress_after")),
     )
@@ -601,7 +603,8 @@ def therapists_of(user):
 def share(request, pk):
     """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
     entry = owned(Entry.objects.select_related("prompt"), request, pk)
-    therapist = therapists_of(request.user).filter(pk=request.GET.get("therapist") or request.POST.get("therapist")).first()
+    therapist_id = parse_int(request.POST.get("therapist") or request.GET.get("therapist"))
+    therapist = therapists_of(request.user).filter(pk=therapist_id).first() if therapist_id is not None else None
     if therapist is None:
         raise Http404("no such therapist for this person")
     try:
