@@ -74,7 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reflect.safety.middleware.permissions_policy",
-    "reflect.safety.middleware.first_visit_tip",
+    "reflect.safety.middleware.shell_cookies",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,10 +195,16 @@ if PRACTICE:
 REFLECT_CLIENT_IP_HEADER = os.environ.get("REFLECT_CLIENT_IP_HEADER", "")
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
+# Gone when the browser closes, like the session: a year-long cookie would outlast a visit.
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "reflect.safety.views.csrf_failure"
 
 # Journal and vault
 REFLECT_IDLE_LOCK_MINUTES = int(os.environ.get("REFLECT_IDLE_LOCK_MINUTES", "15"))
+# A session row expires with the idle limit, counted from its last save (the idle clock saves it
+# at least every 15 s of use), so an idle journal's row is dead on the server even if no request
+# ever comes. The cookie still ends with the browser (SESSION_EXPIRE_AT_BROWSER_CLOSE above).
+SESSION_COOKIE_AGE = REFLECT_IDLE_LOCK_MINUTES * 60
 REFLECT_AUTOSAVE_SECONDS = int(os.environ.get("REFLECT_AUTOSAVE_SECONDS", "3"))
 REFLECT_ENTRY_MAX_CHARS = 100_000
 REFLECT_ASSIGNMENT_DAYS = int(os.environ.get("REFLECT_ASSIGNMENT_DAYS", "30"))
@@ -215,7 +221,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 2**20
 # Safety shell
 REFLECT_EXIT_URL = os.environ.get("REFLECT_EXIT_URL", "https://www.bbc.co.uk/weather")
 REFLECT_DEFAULT_COUNTRY = os.environ.get("REFLECT_DEFAULT_COUNTRY", "").upper()
-REFLECT_COUNTRY_COOKIE = "reflect_country"
 # From the INTL row of the verified helplines list: a directory, not a number.
 REFLECT_HELPLINE_DIRECTORY_URL = "https://findahelpline.com"
 REFLECT_HELPLINES_TSV = Path(

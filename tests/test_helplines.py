@@ -19,6 +19,7 @@ from reflect.safety.helplines import (
     text_contacts,
 )
 from reflect.safety.models import Helpline
+from reflect.safety.shell import COUNTRY_COOKIE
 
 FIXTURE = Path(settings.BASE_DIR, "fixtures", "helplines.json")
 COMPARED_FIELDS = ["service_name", "source_url", "evidence_quote", "confidence"]
@@ -107,7 +108,7 @@ def test_text_numbers_are_read_out_of_the_source_text(written, expected):
 @pytest.mark.django_db
 @pytest.mark.parametrize("country", sorted(COUNTRY_NAMES))
 def test_footer_shows_every_verified_number_for_the_chosen_country(client, country):
-    client.cookies[settings.REFLECT_COUNTRY_COOKIE] = country
+    client.cookies[COUNTRY_COOKIE] = country
     html = client.get(reverse("learn:contents")).content.decode()
     footer = html[html.index('class="safety-footer"'):]
     lines = Helpline.objects.filter(country=country)
@@ -123,14 +124,14 @@ def test_footer_shows_every_verified_number_for_the_chosen_country(client, count
 
 @pytest.mark.django_db
 def test_text_links_carry_the_keyword(client):
-    client.cookies[settings.REFLECT_COUNTRY_COOKIE] = "GB"
+    client.cookies[COUNTRY_COOKIE] = "GB"
     html = client.get(reverse("learn:contents")).content.decode()
     assert 'href="sms:85258?body=SHOUT"' in html
 
 
 @pytest.mark.django_db
 def test_help_page_keeps_the_source_and_confidence(client):
-    client.cookies[settings.REFLECT_COUNTRY_COOKIE] = "US"
+    client.cookies[COUNTRY_COOKIE] = "US"
     html = client.get(reverse("safety:help")).content.decode()
     for line in Helpline.objects.filter(country="US"):
         assert line.source_url.replace("&", "&amp;") in html
@@ -161,7 +162,7 @@ class TestChoosingACountry:
         assert 'href="tel:' not in html
 
     def test_directory_link_is_offered_in_every_country(self, client):
-        client.cookies[settings.REFLECT_COUNTRY_COOKIE] = "NZ"
+        client.cookies[COUNTRY_COOKIE] = "NZ"
         html = client.get(reverse("learn:contents")).content.decode()
         assert f'href="{settings.REFLECT_HELPLINE_DIRECTORY_URL}" rel="noreferrer noopener"' in html
 
@@ -172,12 +173,12 @@ class TestChoosingACountry:
 
     def test_cookie_beats_the_setting_and_the_browser(self, client, settings):
         settings.REFLECT_DEFAULT_COUNTRY = "IE"
-        client.cookies[settings.REFLECT_COUNTRY_COOKIE] = "ZA"
+        client.cookies[COUNTRY_COOKIE] = "ZA"
         html = client.get(reverse("learn:contents"), HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
         assert "Help now: South Africa" in html
 
     def test_an_unknown_cookie_falls_back_cleanly(self, client):
-        client.cookies[settings.REFLECT_COUNTRY_COOKIE] = "XX<script>"
+        client.cookies[COUNTRY_COOKIE] = "XX<script>"
         response = client.get(reverse("learn:contents"), HTTP_ACCEPT_LANGUAGE="en-AU")
         assert response.status_code == 200
         assert "Help now: Australia" in response.content.decode()
@@ -186,7 +187,7 @@ class TestChoosingACountry:
         response = client.post(reverse("safety:country"), {"country": "ca", "next": "/reflect/"})
         assert response.status_code == 303
         assert response["Location"] == "/reflect/"
-        cookie = response.cookies[settings.REFLECT_COUNTRY_COOKIE]
+        cookie = response.cookies[COUNTRY_COOKIE]
         assert cookie.value == "CA"
         assert cookie["httponly"]
         html = client.get("/reflect/").content.decode()

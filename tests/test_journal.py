@@ -284,13 +284,6 @@ class TestDrafts:
         assert response.status_code == 302
         assert "tab 1 words" in entry_page(client, pk)
 
-    def test_quick_exit_from_the_writing_page_saves_and_locks_in_one_request(self, client, journal):
-        draft_id = uuid.uuid4()
-        client.post("/journal/drafts/save/", {"text": "saved on the way out", "draft_id": str(draft_id),
-                                              "draft_revision": "0", "lock_after": "1"})
-        assert Draft.objects.filter(pk=draft_id).exists()
-        assert client.get("/journal/").status_code == 302
-
     def test_a_locked_autosave_says_so_and_saves_nothing(self, client, journal):
         client.post("/journal/lock/")
         response = self.autosave(client, uuid.uuid4(), 0, "typed after locking")

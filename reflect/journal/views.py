@@ -10,17 +10,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reflect.practice.forms import ShareForm
 from reflect.practice.models import Therapist
 from reflect.practice.portable import CodeProblem, read_portable_code
 from reflect.prompts.models import Dynamic, Exercise, Prompt
+from reflect.safety.csrf import came_from_this_site, same_origin_only
+from reflect.safety.shell import forget_visit
 from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
 from . import portable
-from .forms import TITLE_MAX, WRITING_FIELDS, DeleteEverythingForm, EntryForm, ImportForm, SearchForm, without_control_characters
+from .drafts import keep_draft, typed_text
+from .forms import WRITING_FIELDS, DeleteEverythingForm, DraftForm, EntryForm, ImportForm, SearchForm
 from .models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Unreadable, Writing
 
 PAGE_SIZE = 20
@@ -321,69 +326,44 @@ def delete(request, pk):
 
 # --- Drafts ------------------------------------------------------------------------------
 
+@same_origin_only
 @require_POST
 @vault_required
 def autosave(request):
-    """Called by htmx while typing and by a beacon when the page is left.
-
-    A draft is only ever updated from the revision the page last saw. If another tab has
-    saved newer text into it since, this text goes into a new draft instead: both are kept.
-    """
-    data, _ = without_control_characters(request.POST)
-    writing = Writing(
-        data.get("text", ""),
-        data.get("title", "")[:TITLE_MAX],
-        rating(data.get("distress_before")),
-        rating(data.get("distress_after")),
-    )
-    if len(writing.text) > settings.REFLECT_ENTRY_MAX_CHARS:
+    """Called by htmx while typing and as the page is left. No form token: see `same_origin_only`."""
+    form = DraftForm(request.POST)
+    if not form.is_valid():
         return save_status(request, None, "Too long to save as a draft. Your words are still on this page.", status=413)
-    key = request.vault.data_key
-    draft_id = parse_uuid(data.get("draft_id"))
-    seen_revision = parse_int(data.get("draft_revision"))
-    now = timezone.now()
-    draft = Draft.objects.filter(pk=draft_id, owner=request.user).first() if draft_id else None
-    note = "Draft saved"
-    if draft is not None:
-        draft.seal(key, writing)
-        updated = Draft.objects.filter(pk=draft.pk, revision=seen_revision).update(
-            ciphertext=draft.ciphertext, revision=F("revision") + 1, updated_at=now
-        )
-        if updated:
-            draft.revision = seen_revision + 1
-        else:
-            draft = None
-            note = "This text was also open in another tab, so we kept both versions as separate drafts"
+    text, whole = typed_text(request, form)
+    draft, note = keep_draft(request, form, text, whole)
     if draft is None:
-        if not writing.text.strip() and not writing.title.strip():
-            return save_status(request, None, "")
-        entry = None
-        if data.get("entry"):
-            entry = Entry.objects.filter(pk=parse_uuid(data["entry"]), owner=request.user).first()
-        taken = draft_id is None or Draft.objects.filter(pk=draft_id).exists()
-        draft = Draft(
-            id=uuid.uuid4() if taken else draft_id,
-            owner=request.user,
-            prompt=prompt_from(data.get("prompt")),
-            entry=entry,
-            entry_revision=parse_int(data.get("entry_revision")) if entry else None,
-            created_at=now,
-            updated_at=now,
-        )
-        draft.seal(key, writing)
-        draft.save()
-    if data.get("lock_after"):
+        return save_status(request, None, "")
+    return save_status(request, draft, f"{note} at {timezone.localtime(draft.updated_at):%H:%M}.")
+
+
+# Like quick exit, locking must never fail on an expired form: it can only ever make things safer.
+# The draft that rides along is kept only when our own page sent it.
+@csrf_exempt
+@never_cache
+@require_POST
+def keep_draft_and_lock(request, leaving=False):
+    """The writing page's quick exit and idle lock: keep what was typed, then lock, whatever happens.
+
+    On a quick exit (`leaving`) the visit is also forgotten, as the plain quick exit does.
+    """
+    try:
+        if request.vault.is_unlocked and came_from_this_site(request):
+            form = DraftForm(request.POST)
+            if form.is_valid():
+                keep_draft(request, form, *typed_text(request, form))
+    finally:
         session.lock(request)
-    return save_status(request, draft, f"{note} at {timezone.localtime(now):%H:%M}.")
+    response = HttpResponse(status=204)
+    return forget_visit(response) if leaving else response
 
 
 def save_status(request, draft, message, status=200):
     return render(request, "journal/_save_status.html", {"draft": draft, "message": message}, status=status)
-
-
-def rating(value):
-    number = parse_int(value)
-    return number if number is not None and 0 <= number <= 10 else None
 
 
 def parse_int(value):

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .shell import PREFERENCE_COOKIES, remember
+from .shell import LEGACY_DISPLAY_COOKIES, TIP_COOKIE, display_choices, remember_display, set_cookie
 
 
 def permissions_policy(get_response):
@@ -14,17 +14,24 @@ def permissions_policy(get_response):
     return middleware
 
 
-def first_visit_tip(get_response):
-    """The quick-exit tip is shown on a first visit only: the first page sets a cookie saying so."""
+def shell_cookies(get_response):
+    """The first page a browser sees shows the quick-exit tip once, then a session cookie says so.
+
+    Display choices saved under the older, telling cookie names move to the neutral one.
+    """
 
     def middleware(request):
         response = get_response(request)
+        if any(request.COOKIES.get(cookie) for cookie in LEGACY_DISPLAY_COOKIES.values()):
+            remember_display(response, display_choices(request))
         if (
-            PREFERENCE_COOKIES["tip_seen"] not in request.COOKIES
+            TIP_COOKIE not in request.COOKIES
+            and TIP_COOKIE not in response.cookies
             and response.status_code == 200
+            and not getattr(response, "leaves_no_cookies", False)
             and response.get("Content-Type", "").startswith("text/html")
         ):
-            remember(response, PREFERENCE_COOKIES["tip_seen"], "1")
+            set_cookie(response, TIP_COOKIE, "1")
         return response
 
     return middleware

@@ -1,4 +1,12 @@
-"""What the safety shell needs on every page: the country for crisis numbers, and the exit."""
+"""What the safety shell needs on every page: the country for crisis numbers, the exit, and the
+few cookies Reflect keeps in the browser.
+
+Cookies are the trace a visit leaves on a shared device, so each one is chosen with care:
+- choices that protect the person (discreet mode, leave no trace) live a year in one cookie with
+  a name that says nothing ("display"), and survive a quick exit;
+- conveniences (the country for crisis numbers, "the tip was seen") are cleared by a quick exit,
+  and the tip cookie never outlives the browser session.
+"""
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,7 +21,7 @@ def is_known(code):
 
 
 def chosen_country(request):
-    remembered = request.COOKIES.get(settings.REFLECT_COUNTRY_COOKIE, "").upper()
+    remembered = request.COOKIES.get(COUNTRY_COOKIE, "").upper()
     if is_known(remembered):
         return remembered
     if is_known(settings.REFLECT_DEFAULT_COUNTRY):
@@ -32,22 +40,55 @@ def exit_url():
     return settings.REFLECT_EXIT_URL
 
 
-# Per-device choices, kept in cookies so they work before (and without) unlocking anything.
-PREFERENCE_COOKIES = {
-    "discreet": "reflect_discreet",
-    "no_trace": "reflect_no_trace",
-    "tip_seen": "reflect_tip_seen",
-}
-
-
-def preferences(request):
-    return {name: request.COOKIES.get(cookie) == "1" for name, cookie in PREFERENCE_COOKIES.items()}
-
-
+COUNTRY_COOKIE = "country"
+TIP_COOKIE = "tip"
+DISPLAY_COOKIE = "display"
+# Each protective choice is one word in the display cookie's value, e.g. "plain.replace".
+DISPLAY_WORDS = {"discreet": "plain", "no_trace": "replace"}
+# Names used before the cookies were renamed; read once, then replaced or cleared.
+LEGACY_DISPLAY_COOKIES = {"discreet": "reflect_discreet", "no_trace": "reflect_no_trace"}
+LEGACY_COOKIES = ["reflect_tip_seen", "reflect_country", *LEGACY_DISPLAY_COOKIES.values()]
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
-def remember(response, cookie, value):
-    """A year-long choice cookie: HttpOnly because no script of ours needs to read it."""
-    response.set_cookie(cookie, value, max_age=COOKIE_MAX_AGE, secure=settings.SESSION_COOKIE_SECURE,
+def display_choices(request):
+    """{"discreet": bool, "no_trace": bool}, from the display cookie or the older cookies."""
+    if DISPLAY_COOKIE in request.COOKIES:
+        words = set(request.COOKIES[DISPLAY_COOKIE].split("."))
+        return {name: word in words for name, word in DISPLAY_WORDS.items()}
+    return {name: request.COOKIES.get(cookie) == "1" for name, cookie in LEGACY_DISPLAY_COOKIES.items()}
+
+
+def preferences(request):
+    return {**display_choices(request), "tip_seen": TIP_COOKIE in request.COOKIES}
+
+
+def set_cookie(response, name, value, max_age=None):
+    """HttpOnly because no script of ours reads these; no max_age means gone when the browser closes."""
+    response.set_cookie(name, value, max_age=max_age, secure=settings.SESSION_COOKIE_SECURE,
                         httponly=True, samesite="Lax")
+
+
+def remember_display(response, choices):
+    words = [DISPLAY_WORDS[name] for name in DISPLAY_WORDS if choices.get(name)]
+    if words:
+        set_cookie(response, DISPLAY_COOKIE, ".".join(words), max_age=COOKIE_MAX_AGE)
+    else:
+        response.delete_cookie(DISPLAY_COOKIE, samesite="Lax")
+    for cookie in LEGACY_DISPLAY_COOKIES.values():
+        response.delete_cookie(cookie, samesite="Lax")
+
+
+def remember_country(response, code):
+    set_cookie(response, COUNTRY_COOKIE, code, max_age=COOKIE_MAX_AGE)
+
+
+def forget_visit(response):
+    """After a quick exit, keep nothing that shows Reflect was used, beyond the browser's history.
+
+    The protective display choices stay: losing discreet mode would make the next visit louder.
+    """
+    for cookie in [COUNTRY_COOKIE, TIP_COOKIE, settings.CSRF_COOKIE_NAME, *LEGACY_COOKIES]:
+        response.delete_cookie(cookie, samesite="Lax")
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response

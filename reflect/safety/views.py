@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,7 +13,16 @@ from reflect.vault import session
 
 from .context_processors import helplines_by_kind
 from .helplines import COUNTRY_NAMES
-from .shell import INTERNATIONAL, PREFERENCE_COOKIES, chosen_country, exit_url, is_known, remember
+from .forms import CountryForm, PreferenceForm
+from .shell import (
+    INTERNATIONAL,
+    chosen_country,
+    display_choices,
+    exit_url,
+    forget_visit,
+    remember_country,
+    remember_display,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,18 +33,27 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def leave(request):
-    """Quick exit without JavaScript (a plain link) and with it (a beacon): lock, then go."""
+    """Quick exit: lock the journal and forget the visit, whatever state the page was in.
+
+    Without JavaScript the exit button is a plain link here, answered with a redirect to the
+    everyday site. With JavaScript the page posts here and waits for the answer (204) before it
+    replaces itself with that site, so the journal is locked before anything else is shown.
+    """
     session.lock(request)
-    response = HttpResponseRedirect(exit_url())
-    response.status_code = 303
-    response["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    if request.method == "POST":
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponseRedirect(exit_url())
+        response.status_code = 303
+    return forget_visit(response)
 
 
 @require_safe
 def neutral(request):
     """An ordinary-looking page for quick exit when no outside site should be opened."""
-    return render(request, "safety/neutral.html")
+    response = render(request, "safety/neutral.html")
+    response.leaves_no_cookies = True  # landing here after an exit must not set the tip cookie again
+    return response
 
 
 def back_to(request, target):
@@ -48,26 +65,28 @@ def back_to(request, target):
 
 @require_POST
 def set_country(request):
-    code = request.POST.get("country", "").strip().upper()
-    if not is_known(code):
+    form = CountryForm(request.POST)
+    if not form.is_valid():
+        return error_page(request, 400, "That choice didn't come through", "Nothing was changed.")
+    code = form.cleaned_data["country"]
+    if not code:
         messages.info(request, "We don't have checked numbers for that place yet, so we show ways to find help anywhere.")
         code = INTERNATIONAL
-    response = back_to(request, request.POST.get("next", ""))
-    remember(response, settings.REFLECT_COUNTRY_COOKIE, code)
+    response = back_to(request, form.cleaned_data["next"])
+    remember_country(response, code)
     return response
 
 
 @require_POST
 def set_preference(request):
-    """Discreet mode, leave-no-trace mode, and the first-visit tip: on ("1") or off ("0")."""
-    name, value = request.POST.get("name", ""), request.POST.get("value", "")
-    if name not in PREFERENCE_COOKIES or value not in {"0", "1"}:
+    """Discreet mode and leave-no-trace mode, on or off."""
+    form = PreferenceForm(request.POST)
+    if not form.is_valid():
         return error_page(request, 400, "That setting doesn't exist", "Nothing was changed.")
-    response = back_to(request, request.POST.get("next", ""))
-    if value == "1":
-        remember(response, PREFERENCE_COOKIES[name], "1")
-    else:
-        response.delete_cookie(PREFERENCE_COOKIES[name], samesite="Lax")
+    choices = display_choices(request)
+    choices[form.cleaned_data["name"]] = form.cleaned_data["value"]
+    response = back_to(request, form.cleaned_data["next"])
+    remember_display(response, choices)
     return response
 
 

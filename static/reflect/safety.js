@@ -3,10 +3,38 @@
 (function () {
   "use strict";
 
+  // Sends `body` to `url`, then calls `then`: as soon as the server answers, or after a short wait.
+  // A request that must outlive the page (keepalive) may carry at most 64 KiB; a bigger one is
+  // sent plainly and waited for longer. If it can't be sent, `fallbackUrl` locks without it.
+  function sendThen(url, body, fallbackUrl, then) {
+    var gone = false;
+    var leave = function () {
+      if (!gone) { gone = true; then(); }
+    };
+    var lockWithoutIt = function () {
+      if (navigator.sendBeacon) { navigator.sendBeacon(fallbackUrl); }
+      leave();
+    };
+    var post = function (keepalive) {
+      return fetch(url, { method: "POST", body: body, keepalive: keepalive, credentials: "same-origin",
+        cache: "no-store", referrerPolicy: "no-referrer" });
+    };
+    var answered = function (response) {
+      if (response.ok) { leave(); } else { lockWithoutIt(); }
+    };
+    var deadline = setTimeout(leave, 800);  // the keepalive request goes on after we leave
+    post(true).then(answered, function () {
+      clearTimeout(deadline);
+      deadline = setTimeout(lockWithoutIt, 3000);  // a plain request stops when we leave
+      post(false).then(answered, lockWithoutIt);
+    });
+  }
+  window.reflectSendThen = sendThen;
+
   var button = document.getElementById("quick-exit");
   if (!button) { return; }
   var exitUrl = button.getAttribute("data-exit-url") || button.href;
-  var lockUrl = button.getAttribute("data-lock-url");
+  var leaveUrl = button.getAttribute("data-leave-url");
   var status = document.getElementById("quick-exit-status");
 
   function hide() {
@@ -14,13 +42,14 @@
     document.title = "";
   }
 
+  // Hide at once; lock (and keep a draft) on the server; then replace this page in the history.
+  // A writing page fills in `exit` with its draft and where to send it (journal.js).
   function quickExit(event) {
     if (event) { event.preventDefault(); }
     hide();
-    // The journal page sends its draft and the lock together; it cancels this event to say so.
-    var handled = !document.dispatchEvent(new CustomEvent("reflect:exit", { cancelable: true }));
-    if (!handled && lockUrl && navigator.sendBeacon) { navigator.sendBeacon(lockUrl); }
-    window.location.replace(exitUrl);
+    var exit = { url: leaveUrl, body: null };
+    document.dispatchEvent(new CustomEvent("reflect:exit", { detail: exit }));
+    sendThen(exit.url, exit.body, leaveUrl, function () { window.location.replace(exitUrl); });
   }
 
   button.addEventListener("click", quickExit);
