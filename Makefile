@@ -29,7 +29,10 @@ content: $(VENV)/.installed
 	$(PY) manage.py load_content
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
+# Before serving, delete what has run out: idle sessions and day-old counts of wrong passphrases.
 run: content
+	$(PY) manage.py clearsessions
+	$(PY) manage.py forget_unlock_attempts
 	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
 
 test: $(VENV)/.installed-test

@@ -3,6 +3,14 @@
 While unlocked, the session holds the data key sealed under a random "cookie key", and that
 cookie key lives only in the person's browser, in an HttpOnly, SameSite=Strict cookie.
 A copy of the session table alone, or the cookie alone, opens nothing.
+
+How long it stays open: the session remembers when it was last used (to within
+SEEN_RESOLUTION_SECONDS), and the sealed key refuses to open once that is longer ago than the
+idle limit. The session row itself expires at the idle limit too (SESSION_COOKIE_AGE), counted
+from its last save, which every use at least SEEN_RESOLUTION_SECONDS after the last one makes.
+So the journal locks between (idle limit - SEEN_RESOLUTION_SECONDS) and the idle limit after
+the last request, whether or not another request ever arrives; expired rows are deleted at
+every unlock and by `manage.py clearsessions`, which `make run` runs before serving.
 """
 
 import base64
@@ -11,17 +19,18 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.utils.functional import cached_property
 
 from . import crypto
 
 SESSION_FIELD = "vault_sealed_key"
 SEEN_FIELD = "vault_last_seen"
-COOKIE = "reflect_key"
+COOKIE = "key"  # a name that says nothing about Reflect to someone looking through cookies
 # Saving the session on every request would write to the database on every autosave;
 # the idle clock only needs to move this often.
 SEEN_RESOLUTION_SECONDS = 15
+IDLE_MESSAGE = "Your journal locked itself after a while without use, to keep it private."
 
 
 def _associated_data(user_id):
@@ -43,6 +52,8 @@ class VaultSession:
         cookie = request.COOKIES.get(COOKIE)
         if not (sealed and cookie and request.user.is_authenticated):
             return None
+        if idle_too_long(request.session):
+            return None
         try:
             cookie_key = base64.urlsafe_b64decode(cookie)
             return crypto.unseal(cookie_key, base64.b64decode(sealed), _associated_data(request.user.pk))
@@ -61,6 +72,7 @@ class VaultSession:
 def unlock(request, user, data_key):
     """Signs the person in (a new session id) and keeps the data key sealed in the session."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.clear_expired()  # other people's idle sessions too: their rows are of no use to anyone
     cookie_key = crypto.new_key()
     sealed = crypto.seal(cookie_key, data_key, _associated_data(user.pk))
     request.session[SESSION_FIELD] = base64.b64encode(sealed).decode()
@@ -78,8 +90,32 @@ def lock(request):
     request.vault.__dict__["data_key"] = None
 
 
+def end_other_sessions(user):
+    """Every other session signed in as this person locks at its next request.
+
+    Django's AuthenticationMiddleware keeps in each session an HMAC of the user's password field
+    and logs out any session whose HMAC no longer matches. Our people have no Django password
+    (their passphrase opens the vault, not the account), so a new random unusable one is enough
+    to end them all: no list of sessions to keep, no extra query per request. Call
+    keep_this_session (or unlock afresh) afterwards to keep the current one open.
+    """
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+
+
+def keep_this_session(request):
+    """After end_other_sessions: this session carries the new HMAC, under a new session id."""
+    update_session_auth_hash(request, request.user)
+
+
 def idle_seconds_allowed():
     return settings.REFLECT_IDLE_LOCK_MINUTES * 60
+
+
+def idle_too_long(session):
+    """True once the journal has gone unused for longer than the idle limit."""
+    last_seen = session.get(SEEN_FIELD)
+    return last_seen is None or int(time.time()) - last_seen > idle_seconds_allowed()
 
 
 class VaultMiddleware:
@@ -103,12 +139,13 @@ class VaultMiddleware:
         return response
 
     def lock_if_idle(self, request):
-        last_seen = request.session.get(SEEN_FIELD)
-        if last_seen is None:
+        if SESSION_FIELD not in request.session:
+            if COOKIE in request.COOKIES:
+                # The key cookie outlived its session, whose row expires with the idle limit.
+                messages.info(request, IDLE_MESSAGE)
             return
-        now = int(time.time())
-        if now - last_seen > idle_seconds_allowed():
+        if idle_too_long(request.session):
             lock(request)
-            messages.info(request, "Your journal locked itself after a while without use, to keep it private.")
-        elif now - last_seen >= SEEN_RESOLUTION_SECONDS:
-            request.session[SEEN_FIELD] = now
+            messages.info(request, IDLE_MESSAGE)
+        elif int(time.time()) - request.session[SEEN_FIELD] >= SEEN_RESOLUTION_SECONDS:
+            request.session[SEEN_FIELD] = int(time.time())

@@ -22,7 +22,7 @@ from .forms import (
     SetupForm,
     UnlockForm,
 )
-from .models import UnlockThrottle, Vault, WrongSecret, argon2_params
+from .models import UnlockThrottle, Vault, WrongSecret, argon2_params, client_address, throttle_keys
 
 PERSONAL_USERNAME = "personal"
 CARRY_PREFIX = "carry:"
@@ -33,7 +33,8 @@ def find_vault(username):
     vaults = Vault.objects.select_related("owner")
     if not settings.PRACTICE:
         return vaults.first()
-    return vaults.filter(owner__username=username).first()
+    # Names made before sign-in names were normalised may have capitals: found case-insensitively.
+    return vaults.filter(owner__username=username).first() or vaults.filter(owner__username__iexact=username).first()
 
 
 def open_with_passphrase(vault, passphrase):
@@ -101,27 +102,33 @@ def recovery_key_saved(request):
 
 
 def try_secret(request, account, form, field, open_vault, wrong):
-    """Tries a passphrase or recovery key, counting failures per client and per account.
+    """Tries a passphrase or recovery key, held to the counts UnlockThrottle describes.
 
     Returns (data_key, 200), or (None, status) with the reason added to the form. A wrong
-    secret never changes anything but the failure count.
+    secret never changes anything but the failure counts. The try is counted before the slow
+    key derivation runs, so parallel tries can't slip past the count.
     """
-    keys = [UnlockThrottle.client_key(request), UnlockThrottle.account_key(account)]
-    wait = UnlockThrottle.seconds_to_wait(keys)
-    if wait:
+    reservation = UnlockThrottle.reserve(throttle_keys(account, client_address(request)))
+    if reservation.wait:
         form.add_error(None, (
-            f"Too many tries in a row. For your safety, please wait {math.ceil(wait)} seconds, then try again. "
-            "Nothing in your journal has been changed."
+            f"Too many tries in a row. For your safety, please wait {wait_in_words(reservation.wait)}, "
+            "then try again. Nothing in your journal has been changed."
         ))
         return None, 429
     try:
         data_key = open_vault()
     except WrongSecret:
-        UnlockThrottle.record_failure(keys)
         form.add_error(field, f"{wrong} Nothing has been changed.")
         return None, 400
-    UnlockThrottle.clear(keys)
+    UnlockThrottle.forgive(reservation)
     return data_key, 200
+
+
+def wait_in_words(seconds):
+    if seconds <= 90:
+        seconds = math.ceil(seconds)
+        return f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def carried_fields(request):
@@ -186,8 +193,10 @@ def recover(request):
     )
     if data_key is None:
         return render(request, "vault/recover.html", {"form": form}, status=status)
-    vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
-    vault.save()
+    with transaction.atomic():
+        vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
+        vault.save()
+        session.end_other_sessions(vault.owner)
     session.unlock(request, vault.owner, data_key)
     messages.success(request, "Your new passphrase is set. Your recovery key still works; keep it safe.")
     return redirect(home(vault.owner))
@@ -236,8 +245,11 @@ def change_passphrase(request):
     if refused:
         return refused
     vault = request.user.vault
-    vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
-    vault.save()
+    with transaction.atomic():
+        vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
+        vault.save()
+        session.end_other_sessions(request.user)
+    session.keep_this_session(request)
     messages.success(request, "Your passphrase has been changed. Use the new one next time you unlock.")
     return redirect("vault:settings")
 
