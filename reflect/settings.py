@@ -230,6 +230,21 @@ REFLECT_HELPLINES_TSV = Path(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A join link's path is a live assignment code: the loggers that write request paths hide it.
+    "filters": {"hide_assignment_codes": {"()": "reflect.practice.log_filters.HideAssignmentCodes"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("REFLECT_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"filters": ["hide_assignment_codes"]},
+        # Django's own settings for runserver's request lines, with the filter added.
+        "django.server": {
+            "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["hide_assignment_codes"],
+        },
+    },
 }

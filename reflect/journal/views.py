@@ -495,6 +495,10 @@ def delete_everything(request):
         user = request.user
         session.lock(request)
         user.delete()  # entries, drafts, pending imports and the vault go with it
+        if settings.PRACTICE:
+            # Accounts here come only from a therapist's link, so there is no setup page to go to.
+            messages.info(request, "Everything has been deleted: your entries, drafts, keys and sign-in name.")
+            return redirect("learn:contents")
         messages.info(request, "Everything has been deleted: your entries, drafts and keys.")
         return redirect("vault:setup")
     return render(request, "journal/delete_everything.html", {"form": form, "nav": "journal"})

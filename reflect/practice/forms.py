@@ -1,13 +1,15 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from reflect import names
 from reflect.journal.forms import CONTROL_CHARACTERS
 from reflect.prompts.models import Prompt
 from reflect.vault.forms import NewPassphraseMixin, PASSPHRASE_HELP, passphrase_field
 
 MAX_CUSTOM_PROMPTS = 10
 CUSTOM_PROMPT_MAX = 1000
+# Leaves room for the number added to it, in a name that stays easy to type.
+MAX_CHOSEN_NAME = 30
 
 
 class PromptChoiceField(forms.ModelMultipleChoiceField):
@@ -61,21 +63,30 @@ class AssignmentForm(forms.Form):
         }
 
 
-class JoinForm(NewPassphraseMixin, forms.Form):
+class CodeForm(forms.Form):
+    """The assignment code, carried in the form's body so it never appears in a request's path."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+class JoinForm(NewPassphraseMixin, CodeForm):
     username = forms.CharField(
-        label="Choose a name to sign in with", max_length=40,
-        help_text="Any name you like; it doesn't need to be your real one. No email address is needed.",
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+        label="Choose a name", max_length=MAX_CHOSEN_NAME,
+        help_text=(
+            f"Any name you like; it doesn't need to be your real one. Please use {names.ALLOWED_HELP}. "
+            "We add a short number to make your sign-in name, like alex.4821. No email address is needed."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
     )
     new_passphrase = passphrase_field("Choose a passphrase", PASSPHRASE_HELP, "new-password")
     new_passphrase_again = passphrase_field("Type it again", autocomplete="new-password")
 
     def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
-            raise ValidationError("Please use letters, numbers, dots, dashes or underscores.")
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise ValidationError("That name is taken. Please choose another.")
+        # Never a word about whether a name exists: the number added later keeps names apart.
+        username = names.normalise(self.cleaned_data["username"])
+        if not names.ALLOWED.fullmatch(username):
+            raise ValidationError(
+                f"Please use only {names.ALLOWED_HELP}: no spaces or accents. For example: alex, sam_k or river-2.")
         return username
 
 

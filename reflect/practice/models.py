@@ -3,10 +3,12 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from reflect.vault import crypto
+from reflect.vault.models import client_address
 
 
 class Therapist(models.Model):
@@ -72,6 +74,11 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=default_expiry)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the assignment is withdrawn (the therapist is unlocked then, so its code can be
+    # read); from then on a client on this server can't add its portable code. Set only then, so
+    # assignments made before this field existed are covered too, and the database does not tie
+    # every portable copy a client adds here to the assignment it came from.
+    portable_id = models.CharField(max_length=32, blank=True, db_index=True)
     redeemed_at = models.DateTimeField(null=True, blank=True)
     client = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="assignments_received")
@@ -112,3 +119,61 @@ class Assignment(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "waiting"
+
+
+class SignInName(models.Model):
+    """The skeleton of a person's sign-in name (see reflect.names), unique, so no two people on
+    a server have names that are easy to mistake for each other. The database keeps it unique
+    even when two people join at the same moment."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_name")
+    skeleton = models.CharField(max_length=150, unique=True)
+
+    def __str__(self):
+        return self.skeleton
+
+
+class JoinThrottle(models.Model):
+    """Refused joins (unknown or used codes, forms that didn't go through) from one client, with a
+    wait that grows, so codes and the join form can't be tried over and over. In the database, not
+    in memory, so every app process counts together; the key is an HMAC, never an address."""
+
+    key = models.CharField(max_length=64, unique=True)
+    refusals = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # A person who mistypes a passphrase a few times never waits; a script soon does.
+    FREE_REFUSALS = 5
+    FIRST_WAIT = timedelta(seconds=30)
+    LONGEST_WAIT = timedelta(minutes=15)
+    FORGET_AFTER = timedelta(days=1)
+
+    def __str__(self):
+        return f"{self.key}: {self.refusals} refusals"
+
+    @staticmethod
+    def key_for(request):
+        return salted_hmac("reflect.practice.join-throttle", client_address(request)).hexdigest()[:32]
+
+    @classmethod
+    def seconds_to_wait(cls, key):
+        blocked_until = cls.objects.filter(key=key).values_list("blocked_until", flat=True).first()
+        return max((blocked_until - timezone.now()).total_seconds(), 0) if blocked_until else 0
+
+    @classmethod
+    def record_refusal(cls, key):
+        now = timezone.now()
+        # Counts left untouched for a day are forgotten, so the table never becomes a history.
+        cls.objects.filter(updated_at__lt=now - cls.FORGET_AFTER).delete()
+        with transaction.atomic():
+            throttle, _ = cls.objects.select_for_update().get_or_create(key=key)
+            throttle.refusals += 1
+            extra = throttle.refusals - cls.FREE_REFUSALS
+            if extra > 0:
+                throttle.blocked_until = now + min(cls.FIRST_WAIT * 2 ** min(extra - 1, 20), cls.LONGEST_WAIT)
+            throttle.save()
+
+    @classmethod
+    def clear(cls, key):
+        cls.objects.filter(key=key).delete()

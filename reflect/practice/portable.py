@@ -1,27 +1,42 @@
 """Portable assignment codes: the whole assignment in a line of text, for an install with no
-server in common. They carry a checksum, so a code changed by hand is refused."""
+server in common. They carry a checksum, so a code changed by hand is refused.
+
+Every code is read by `read_portable_code`, which accepts only the shape `portable_code` writes
+(a checksum is no signature: anyone can make a code whose checksum matches) and refuses
+anything else with a CodeProblem, whose message a person can read.
+"""
 
 import base64
 import hashlib
 import json
-from datetime import datetime
+import re
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 
+from .models import Assignment
+
 PREFIX = "REFLECT-ASSIGNMENT-1"
+PORTABLE_ID = re.compile(r"[0-9a-f]{32}")
+# Far more than any real code (ten prompts of a thousand characters, a note, the library slugs).
+MAX_CODE_CHARS = 200_000
+MAX_PROMPTS = 200
+UNREADABLE = "This code can't be read. Please ask your therapist for a new one."
 
 
 class CodeProblem(Exception):
     """The code can't be used; the message says why in plain words."""
 
 
+def portable_id(assignment_code):
+    """Derived from the server code: stable, so the same code added twice, or a code whose
+    assignment was withdrawn on this server, is recognised."""
+    return hashlib.sha256(b"reflect portable:" + assignment_code.encode()).hexdigest()[:32]
+
+
 def portable_code(content, assignment_code, expires_at):
-    body = {
-        # Derived from the server code: stable, so importing the same code twice is recognised.
-        "id": hashlib.sha256(b"reflect portable:" + assignment_code.encode()).hexdigest()[:32],
-        "expires": expires_at.isoformat(),
-        **content,
-    }
+    body = {"id": portable_id(assignment_code), "expires": expires_at.isoformat(), **content}
     payload = base64.urlsafe_b64encode(json.dumps(body, ensure_ascii=False).encode("utf-8")).decode().rstrip("=")
     return f"{PREFIX}.{payload}.{checksum(payload)}"
 
@@ -31,6 +46,24 @@ def checksum(payload):
 
 
 def read_portable_code(text):
+    """The assignment in a portable code, as a dict, or a CodeProblem. On the server that made
+    it, a code whose assignment the therapist has withdrawn is refused too."""
+    content = parse_portable_code(text)
+    if withdrawn_here(content["id"]):
+        raise CodeProblem(
+            "Your therapist has withdrawn these prompts, so they can't be added. "
+            "If you'd like them, please ask your therapist for a new code."
+        )
+    return content
+
+
+def withdrawn_here(portable_id):
+    return Assignment.objects.filter(portable_id=portable_id, revoked_at__isnull=False).exists()
+
+
+def parse_portable_code(text):
+    if len(text) > MAX_CODE_CHARS:
+        raise CodeProblem("This is much longer than a code from a therapist. Please check you copied the right text.")
     parts = "".join(text.split()).split(".")
     if len(parts) != 3 or parts[0] != PREFIX:
         raise CodeProblem("This isn't a Reflect assignment code. Please copy the whole code, from REFLECT to the end.")
@@ -38,18 +71,64 @@ def read_portable_code(text):
     if checksum(payload) != given:
         raise CodeProblem("This code has been changed or cut short, so it can't be used. Please copy it again exactly.")
     try:
+        # RecursionError: JSON nested thousands deep, which no code of ours contains.
         body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8"))
-        expires = datetime.fromisoformat(body["expires"])
-        content = {
-            "id": str(body["id"]),
-            "therapist": str(body.get("therapist") or "your therapist")[:100],
-            "prompts": [str(slug) for slug in body.get("prompts", [])],
-            "custom": [str(text)[:1000] for text in body.get("custom", [])][:10],
-            "note": str(body.get("note") or "")[:2000],
-            "due": body.get("due"),
-        }
-    except (ValueError, KeyError, TypeError):
-        raise CodeProblem("This code can't be read. Please ask your therapist for a new one.")
+    except (ValueError, RecursionError):
+        raise CodeProblem(UNREADABLE)
+    if not isinstance(body, dict):
+        raise CodeProblem(UNREADABLE)
+    expires = expiry(body.get("expires"))
+    content = {
+        "id": text_value(body.get("id")),
+        "therapist": text_value(body.get("therapist"), default="your therapist")[:100] or "your therapist",
+        "prompts": text_list(body.get("prompts"), MAX_PROMPTS),
+        "custom": [text[:1000] for text in text_list(body.get("custom"), MAX_PROMPTS)][:10],
+        "note": text_value(body.get("note"))[:2000],
+        "due": due_date(body.get("due")),
+    }
+    # Checked before the id meets any query or column.
+    if not PORTABLE_ID.fullmatch(content["id"]):
+        raise CodeProblem(UNREADABLE)
+    if any(len(slug) > 100 for slug in content["prompts"]):
+        raise CodeProblem(UNREADABLE)
     if expires <= timezone.now():
         raise CodeProblem("This code has expired. Please ask your therapist for a new one.")
     return content
+
+
+def text_value(value, default=""):
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise CodeProblem(UNREADABLE)
+    return value
+
+
+def text_list(value, limit):
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > limit or not all(isinstance(item, str) for item in value):
+        raise CodeProblem(UNREADABLE)
+    return value
+
+
+def expiry(value):
+    """An aware datetime. Reflect always writes the zone, so a time without one (naive) did not
+    come from Reflect and is refused rather than guessed at; so is one outside the calendar in UTC."""
+    try:
+        expires = datetime.fromisoformat(text_value(value))
+        if expires.utcoffset() is None:
+            raise CodeProblem(UNREADABLE)
+        return expires.astimezone(dt_timezone.utc)
+    except (ValueError, OverflowError):
+        raise CodeProblem(UNREADABLE)
+
+
+def due_date(value):
+    """None, or the due date as ISO text (YYYY-MM-DD)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(text_value(value)).isoformat()
+    except ValueError:
+        raise CodeProblem(UNREADABLE)

@@ -1,8 +1,8 @@
+import math
 from functools import wraps
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +14,12 @@ from reflect.journal.models import ClientAssignment, SharedEntry, Unreadable
 from reflect.prompts.models import Dynamic, Prompt
 from reflect.vault import crypto, session
 from reflect.vault.decorators import private, vault_required
-from reflect.vault.models import Vault
-from reflect.vault.views import render_recovery_key
+from reflect.vault.forms import RecoverySavedForm
 
-from .forms import AssignmentForm, JoinForm
-from .models import Assignment, ClientLink, Therapist
-from .portable import portable_code
+from .accounts import NameInUse, create_client
+from .forms import AssignmentForm, CodeForm, JoinForm
+from .models import Assignment, ClientLink, JoinThrottle, Therapist
+from .portable import portable_code, portable_id
 
 
 def therapist_required(view):
@@ -130,14 +130,22 @@ def portable_file(request, pk):
 def revoke(request, pk):
     assignment = get_object_or_404(Assignment, pk=pk, therapist=request.therapist)
     if not assignment.revoked_at:
-        Assignment.objects.filter(pk=assignment.pk).update(revoked_at=timezone.now())
-    messages.info(request, "The code no longer works.")
+        withdrawn = portable_id(assignment.code(request.vault.data_key))
+        Assignment.objects.filter(pk=assignment.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), portable_id=withdrawn)
+    messages.info(request, "The link and the code no longer work on this server.")
     return redirect("practice:assignment", pk=pk)
+
+
+# Django's int converter takes any number of digits; a database id is at most 64 bits.
+LARGEST_ID = 2**63 - 1
 
 
 @therapist_required
 @require_safe
 def client_detail(request, user_id):
+    if user_id > LARGEST_ID:
+        raise Http404("no such client")
     link = get_object_or_404(ClientLink.objects.select_related("client"), therapist=request.therapist, client_id=user_id)
     assignments = request.therapist.assignments.filter(client=link.client).select_related("client_copy")
     for assignment in assignments:
@@ -155,6 +163,10 @@ def client_detail(request, user_id):
 
 
 # --- The client's side of a code --------------------------------------------------------
+#
+# A join link (/practice/join/<code>/) shows the join page with the code in a hidden field; the
+# page posts to /practice/join/, so the code travels in request bodies, which nothing logs, and
+# not in paths, which servers and proxies do log.
 
 def find_assignment(code):
     """(assignment, None) for a code that can be taken up, or (None, (status, message))."""
@@ -192,37 +204,116 @@ def redeem(assignment, code, client, data_key):
     return True
 
 
+def code_problem(request, status, message):
+    return render(request, "practice/code_problem.html", {"message": message}, status=status)
+
+
+def refused(request, status, message):
+    """A join that didn't go through: counted, so codes and names can't be tried over and over."""
+    JoinThrottle.record_refusal(JoinThrottle.key_for(request))
+    return code_problem(request, status, message)
+
+
+def too_many_tries(request):
+    """A 429 page while this client must wait, else None."""
+    wait = JoinThrottle.seconds_to_wait(JoinThrottle.key_for(request))
+    if not wait:
+        return None
+    minutes = math.ceil(wait / 60)
+    return render(request, "practice/code_problem.html", {
+        "heading": "Please wait a little",
+        "message": (
+            "There have been a lot of tries from this device or network, so joining is paused for a little "
+            f"while. Please wait {minutes} minute{'s' if minutes != 1 else ''}, then open the link from your "
+            "therapist again."
+        ),
+    }, status=429)
+
+
+def is_therapist(request):
+    return request.vault.is_unlocked and Therapist.objects.filter(user=request.user).exists()
+
+
+def for_clients_only(request):
+    return code_problem(
+        request, 403, "This code is for a client. Lock your therapist account first if you are testing it.")
+
+
+def join_page(request, assignment, form, status=200):
+    if is_therapist(request):
+        return for_clients_only(request)
+    code = form["code"].value()
+    return render(request, "practice/join.html", {
+        "assignment": assignment,
+        "form": form,
+        "signed_in": request.vault.is_unlocked,
+        "link": reverse("practice:join", args=[code]),
+    }, status=status)
+
+
 @private
-@require_http_methods(["GET", "POST"])
-def join(request, code):
+@require_safe
+def join_link(request, code):
+    """The link a therapist gives their client."""
+    if waiting := too_many_tries(request):
+        return waiting
     assignment, problem = find_assignment(code)
     if problem:
-        status, message = problem
-        return render(request, "practice/code_problem.html", {"message": message}, status=status)
-    if request.vault.is_unlocked:
-        if Therapist.objects.filter(user=request.user).exists():
-            return render(request, "practice/code_problem.html", {
-                "message": "This code is for a client. Lock your therapist account first if you are testing it.",
-            }, status=403)
-        if request.method == "POST":
-            if not redeem(assignment, code, request.user, request.vault.data_key):
-                return render(request, "practice/code_problem.html", {"message": "This code has just been used."}, status=410)
-            messages.success(request, f"New prompts from {assignment.therapist.display_name} are in your journal.")
-            return redirect("journal:list")
-        return render(request, "practice/join.html", {"assignment": assignment, "signed_in": True})
+        return refused(request, *problem)
+    form_class = CodeForm if request.vault.is_unlocked else JoinForm
+    return join_page(request, assignment, form_class(initial={"code": code}))
 
-    form = JoinForm(request.POST or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "practice/join.html", {"assignment": assignment, "form": form}, status=400)
-        with transaction.atomic():
-            user = get_user_model().objects.create(username=form.cleaned_data["username"])
-            user.set_unusable_password()
-            user.save()
-            _, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
-            if not redeem(assignment, code, user, data_key):
-                transaction.set_rollback(True)
-                return render(request, "practice/code_problem.html", {"message": "This code has just been used."}, status=410)
-        session.unlock(request, user, data_key)
-        return render_recovery_key(request, recovery_key, first_time=True)
-    return render(request, "practice/join.html", {"assignment": assignment, "form": form})
+
+@private
+@require_http_methods(["GET", "POST"])
+def join(request):
+    """Where the join page posts: makes a journal for a new client, or adds the prompts to the
+    journal of a client who is already signed in."""
+    if request.method == "GET":
+        return code_problem(
+            request, 400, "To join, please open the whole link your therapist gave you, or scan its QR code.")
+    if waiting := too_many_tries(request):
+        return waiting
+    code_form = CodeForm(request.POST)
+    if not code_form.is_valid():
+        return refused(request, 400, "This page lost its code. Please open the link your therapist gave you again.")
+    code = code_form.cleaned_data["code"]
+    assignment, problem = find_assignment(code)
+    if problem:
+        return refused(request, *problem)
+    if request.vault.is_unlocked:
+        return add_to_journal(request, assignment, code)
+
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        JoinThrottle.record_refusal(JoinThrottle.key_for(request))
+        return join_page(request, assignment, form, status=400)
+    with transaction.atomic():
+        try:
+            user, data_key, recovery_key = create_client(
+                form.cleaned_data["username"], form.cleaned_data["new_passphrase"])
+        except NameInUse:
+            form.add_error("username", "We couldn't make a sign-in name from this one. Please choose another.")
+            return join_page(request, assignment, form, status=400)
+        taken_up = redeem(assignment, code, user, data_key)
+        if not taken_up:
+            transaction.set_rollback(True)
+    if not taken_up:
+        return refused(request, 410, "This code has just been used.")
+    JoinThrottle.clear(JoinThrottle.key_for(request))
+    session.unlock(request, user, data_key)
+    return render(request, "practice/joined.html", {
+        "sign_in_name": user.username,
+        "recovery_key": recovery_key,
+        "form": RecoverySavedForm(),
+        "first_time": True,
+    })
+
+
+def add_to_journal(request, assignment, code):
+    if is_therapist(request):
+        return for_clients_only(request)
+    if not redeem(assignment, code, request.user, request.vault.data_key):
+        return refused(request, 410, "This code has just been used.")
+    messages.success(request, f"New prompts from {assignment.therapist.display_name} are in your journal.")
+    return redirect("journal:list")

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 
+from reflect import names
+
 MIN_PASSPHRASE = 10
 MAX_PASSPHRASE = 1024
 PASSPHRASE_HELP = (
@@ -56,8 +58,13 @@ class UsernameMixin:
         if settings.PRACTICE:
             self.fields = {"username": forms.CharField(
                 label="Your name on this server", max_length=150,
+                help_text="If you joined from a therapist's link, your sign-in name ends in a number, like alex.4821.",
                 widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
             ), **self.fields}
+
+    def clean_username(self):
+        # Spelled the way sign-in names are stored, so "ALEX.4821" opens alex.4821.
+        return names.normalise(self.cleaned_data["username"])
 
 
 class UnlockForm(UsernameMixin, forms.Form):

@@ -46,6 +46,7 @@ def test_therapist_and_client_complete_the_loop(site, browser, settings):
     check(therapist, "assignment")
     link = therapist.locator(".qr").locator("xpath=..").locator("a").first.get_attribute("href")
     assert re.search(r"/practice/join/[0-9A-Z-]+/$", link)
+    expect(therapist.locator(".withdraw-note")).to_contain_text("can't be taken back")
     assert therapist.locator(".qr svg").count() == 1
 
     client = browser.new_context().new_page()
@@ -55,6 +56,9 @@ def test_therapist_and_client_complete_the_loop(site, browser, settings):
     client.fill("#id_new_passphrase", CLIENT[1])
     client.fill("#id_new_passphrase_again", CLIENT[1])
     client.click("button:has-text('Make my journal')")
+    sign_in_name = client.locator("#sign-in-name").inner_text().strip()
+    assert re.fullmatch(rf"{CLIENT[0]}\.\d{{4}}", sign_in_name), sign_in_name
+    check(client, "sign-in name and recovery key")
     client.check("#id_saved")
     client.click("text=Continue to my journal")
     expect(client.locator("#from-therapist")).to_contain_text("Only if you feel up to it.")
@@ -66,7 +70,7 @@ def test_therapist_and_client_complete_the_loop(site, browser, settings):
 
     therapist.goto(site + "/practice/")
     expect(therapist.locator("main")).to_contain_text("done")
-    therapist.click(f"text={CLIENT[0]}")
+    therapist.click(f"text={sign_in_name}")
     expect(therapist.locator("main")).not_to_contain_text("Making tea")
 
     client.click("text=Share it with Sam")
@@ -82,4 +86,8 @@ def test_therapist_and_client_complete_the_loop(site, browser, settings):
     client.click("button:has-text('Stop sharing')")
     therapist.reload()
     expect(therapist.locator("main")).not_to_contain_text("Making tea")
+
+    client.click("button:has-text('Lock journal')")
+    sign_in(client, site, sign_in_name.upper(), CLIENT[1])
+    expect(client).to_have_url(site + "/journal/")
     assert not failing, "\n".join(failing)
