@@ -210,6 +210,15 @@ def test_sharing_an_excerpt_shares_only_the_excerpt(world):
     assert "just this part" in html and "private words" not in html
 
 
+def test_a_share_longer_than_an_entry_may_be_is_refused_and_kept_on_the_page(world, settings):
+    too_long = "w" * (settings.REFLECT_ENTRY_MAX_CHARS + 1)
+    response = world["client A"].post(f"/journal/entries/{world['entry']}/share/",
+                                      {"therapist": world["xena"].pk, "title": "", "text": too_long})
+    assert response.status_code == 400
+    assert "longer than one entry can hold" in response.content.decode() and too_long in response.content.decode()
+    assert not SharedEntry.objects.exists()
+
+
 def test_the_server_holds_only_ciphertext_of_shared_entries_and_custom_prompts(world):
     marker = f"sharedmarker{uuid.uuid4().hex[:8]}"
     x = world["therapist X"]
@@ -645,6 +654,29 @@ class TestPortableCodes:
         assert "Own question" in html_page and "From Sam" in html_page
         response = personal.post("/journal/from-therapist/add/", {"code": portable}, follow=True)
         assert "already added" in response.content.decode()
+        assert ClientAssignment.objects.count() == 1
+
+    @pytest.mark.django_db(transaction=True)
+    def test_the_same_code_sent_twice_at_once_is_added_once(self, content, personal, portable):
+        """A double click or two tabs: both requests end well, and the prompts are there once."""
+        start = threading.Barrier(2, timeout=60)
+        statuses = []
+
+        def add():
+            tab = Client()
+            tab.cookies = personal.cookies
+            start.wait()
+            try:
+                statuses.append(tab.post("/journal/from-therapist/add/", {"code": portable}).status_code)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=add) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [302, 302]
         assert ClientAssignment.objects.count() == 1
 
     def test_a_code_edited_by_hand_is_refused(self, personal, portable):

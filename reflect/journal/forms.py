@@ -175,3 +175,22 @@ class DeleteEverythingForm(forms.Form):
         if typed != self.PHRASE:
             raise ValidationError(f"Nothing was deleted. To go ahead, type “{self.PHRASE}” exactly.")
         return typed
+
+
+class PortableCodeForm(forms.Form):
+    """A therapist's portable code, pasted or as the file it came in."""
+
+    MAX_CHARS = 200_000
+    code = forms.CharField(label="Paste the code", required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
+    file = forms.FileField(label="Or choose the file", required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        text = upload.read(self.MAX_CHARS + 1).decode("utf-8", errors="replace") if upload else cleaned.get("code", "")
+        if not text.strip() and not self.errors:
+            raise ValidationError("Please paste the code, or choose the file it came in.")
+        cleaned["text"] = text
+        return cleaned

@@ -4,7 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,15 @@ from reflect.vault.decorators import vault_required
 
 from . import portable
 from .drafts import keep_draft, typed_text
-from .forms import WRITING_FIELDS, DeleteEverythingForm, DraftForm, EntryForm, ImportForm, SearchForm
+from .forms import (
+    WRITING_FIELDS,
+    DeleteEverythingForm,
+    DraftForm,
+    EntryForm,
+    ImportForm,
+    PortableCodeForm,
+    SearchForm,
+)
 from .models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Unreadable, Writing
 
 PAGE_SIZE = 20
@@ -549,33 +557,28 @@ def assignment_status(request, pk):
 @require_http_methods(["GET", "POST"])
 def add_assignment(request):
     """Paste (or upload) a portable code from a therapist: works with no server in common."""
+    form = PortableCodeForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
-        return render(request, "journal/add_assignment.html", {"nav": "journal"})
-    text = request.POST.get("code", "")
-    upload = request.FILES.get("file")
-    if upload:
-        text = upload.read(200_000).decode("utf-8", errors="replace")
+        return render(request, "journal/add_assignment.html", {"form": form, "nav": "journal"})
     try:
-        content = read_portable_code(text)
+        if not form.is_valid():
+            raise CodeProblem(" ".join(form.non_field_errors()) or "That code couldn't be read. Please paste it again.")
+        content = read_portable_code(form.cleaned_data["text"])
     except CodeProblem as problem:
-        return render(request, "journal/add_assignment.html", {"nav": "journal", "error": str(problem), "code": text[:5000]},
+        return render(request, "journal/add_assignment.html", {"form": form, "error": str(problem), "nav": "journal"},
                       status=400)
     source = content.pop("id")
-    if ClientAssignment.objects.filter(owner=request.user, source=source).exists():
+    copy = ClientAssignment(owner=request.user, source=source,
+                            due_date=date.fromisoformat(content["due"]) if content["due"] else None)
+    copy.seal(request.vault.data_key, content)
+    try:
+        with transaction.atomic():
+            copy.save(force_insert=True)
+    except IntegrityError:  # the same code twice, perhaps from a double click: it is here once
         messages.info(request, "You have already added these prompts.")
         return redirect(reverse("journal:list") + "#from-therapist")
-    copy = ClientAssignment(owner=request.user, source=source, due_date=parse_date(content.get("due")))
-    copy.seal(request.vault.data_key, content)
-    copy.save()
     messages.success(request, f"Prompts from {content['therapist']} are now in your journal.")
     return redirect(reverse("journal:list") + "#from-therapist")
-
-
-def parse_date(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def therapists_of(user):

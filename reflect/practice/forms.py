@@ -1,8 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from reflect import names
-from reflect.journal.forms import CONTROL_CHARACTERS
+from reflect.journal.forms import CONTROL_CHARACTERS, TITLE_MAX, TypedText, max_length_validator
 from reflect.prompts.models import Prompt
 from reflect.vault.forms import NewPassphraseMixin, PASSPHRASE_HELP, passphrase_field
 
@@ -91,9 +92,11 @@ class JoinForm(NewPassphraseMixin, CodeForm):
 
 
 class ShareForm(forms.Form):
-    title = forms.CharField(label="Title to share", required=False, max_length=200)
-    text = forms.CharField(
+    title = forms.CharField(label="Title to share", required=False, max_length=TITLE_MAX)
+    # No longer than an entry may be: an excerpt is never more than the entry it comes from.
+    text = TypedText(
         label="What your therapist will read", widget=forms.Textarea(attrs={"rows": 10}),
         help_text="This is your entry. You can cut it down to just the part you want to share.",
         error_messages={"required": "There is nothing to share. Keep at least a few words, or go back."},
+        validators=[max_length_validator(settings.REFLECT_ENTRY_MAX_CHARS)],
     )
