@@ -1,4 +1,11 @@
+import re
+
 from django.utils.http import url_has_allowed_host_and_scheme
+
+# A path on this site: one slash, then printable ASCII with no backslash. Browsers read "//x",
+# "/\x" and "/<tab>/x" as another site, and control characters or spaces have no place in a path.
+SITE_PATH = re.compile(r"/(?![/\\])[!-\[\]-~]*")
+SITE_PATH_MAX = 2000
 
 
 def link(obj, title=None):
@@ -9,7 +16,16 @@ def link(obj, title=None):
 
 
 def safe_target(request, target, fallback="/"):
-    """`target` if it is a page of this site, else `fallback`: a `next` field must never lead elsewhere."""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    """`target` if it is a path on this site, else `fallback`: a `next` field must never lead elsewhere.
+
+    Only a path ("/journal/") is kept, never a full address, even one naming this site, and never
+    a bare word: `redirect("foo")` would try to read it as the name of a view.
+    """
+    if (
+        isinstance(target, str)
+        and len(target) <= SITE_PATH_MAX
+        and SITE_PATH.fullmatch(target)
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return fallback

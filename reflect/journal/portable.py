@@ -5,10 +5,13 @@ Everything here works on decrypted Writing in memory; nothing is written to disk
 
 import hashlib
 import json
+import math
 import uuid
 from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.utils import timezone
 
 from reflect.prompts.models import Prompt
@@ -18,6 +21,16 @@ from .models import Entry, Unreadable, Writing
 
 FORMAT = "reflect-journal"
 VERSION = 1
+
+# Limits on an import file, each stated in the README. An export nests three deep (the file,
+# its list of entries, an entry); nothing real comes near these.
+MAX_ENTRIES = 50_000
+MAX_DEPTH = 10
+EARLIEST = datetime(1900, 1, 1, tzinfo=dt_timezone.utc)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=dt_timezone.utc)
+PROMPT_SLUG_MAX = 50
+# Rows looked up per query: far below any database's limit on query variables.
+CHUNK = 500
 
 
 class ImportProblem(Exception):
@@ -81,24 +94,58 @@ def fingerprint(created_at, writing):
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+def size_limit_in_mb():
+    return math.ceil(settings.FILE_UPLOAD_MAX_MEMORY_SIZE / 2**20)
+
+
+def nested_too_deep(document):
+    """Whether lists and objects sit more than MAX_DEPTH inside each other."""
+    waiting = [(document, 1)]
+    while waiting:
+        value, depth = waiting.pop()
+        if isinstance(value, (list, dict)):
+            if depth > MAX_DEPTH:
+                return True
+            waiting.extend((inner, depth + 1) for inner in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def parse_export(raw):
     """Bytes of an uploaded file -> list of entry dicts, or ImportProblem. Reads, never writes."""
+    if len(raw) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
+        raise ImportProblem(
+            f"This file is too big to import (the limit is {size_limit_in_mb()} MB). Nothing was imported.")
     try:
-        document = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ImportProblem("This file isn't text we can read (it is not UTF-8). Please choose a Reflect export file.")
-    except json.JSONDecodeError:
-        raise ImportProblem("This file isn't a Reflect export: it is not valid JSON. It may be damaged or cut short.")
+    too_deep = ImportProblem("This file isn't a Reflect export: its parts are nested far deeper than in an export. "
+                             "Nothing was imported.")
+    try:
+        document = json.loads(text)
+    except RecursionError:  # nested deeper than Python's parser goes, which stops cleanly
+        raise too_deep
+    except ValueError:  # not JSON, or a number too long to read
+        raise ImportProblem("This file isn't a Reflect export: it is not valid JSON. It may be damaged or cut short. "
+                            "Nothing was imported.")
+    if nested_too_deep(document):
+        raise too_deep
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportProblem("This file isn't a Reflect journal export, so nothing was imported.")
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:
+        # Only a plain number is repeated back: the field could hold anything, of any length.
+        named = f"version {version}" if type(version) is int and abs(version) < 10**6 else "a version"
         raise ImportProblem(
-            f"This export is version {document.get('version')!r}; this copy of Reflect reads version {VERSION}. "
+            f"This export is {named} that this copy of Reflect can't read (it reads version {VERSION}). "
             "Nothing was imported."
         )
     entries = document.get("entries")
     if not isinstance(entries, list):
         raise ImportProblem("This export has no list of entries, so nothing was imported.")
+    if len(entries) > MAX_ENTRIES:
+        raise ImportProblem(f"This export has {len(entries):,} entries, and Reflect can import up to {MAX_ENTRIES:,} "
+                            "at a time. Nothing was imported.")
     problems, parsed = [], []
     for number, item in enumerate(entries, start=1):
         try:
@@ -138,12 +185,14 @@ def parse_entry(item):
         ratings[name] = value
     try:
         entry_id = uuid.UUID(str(item.get("id")))
-        created_at = aware(datetime.fromisoformat(item["created_at"]))
-        updated_at = aware(datetime.fromisoformat(item.get("updated_at") or item["created_at"]))
+        created_at = moment(item["created_at"])
+        updated_at = moment(item.get("updated_at") or item["created_at"])
+    except OutOfRange:
+        raise ValueError(f"the date is outside the years {EARLIEST.year} to {LATEST.year}")
     except (KeyError, TypeError, ValueError):
         raise ValueError("the id or dates are not valid")
     prompt = item.get("prompt")
-    if prompt is not None and not isinstance(prompt, str):
+    if prompt is not None and not is_prompt_slug(prompt):
         raise ValueError("the prompt is not valid")
     return {
         "id": str(entry_id),
@@ -157,8 +206,38 @@ def parse_entry(item):
     }
 
 
-def aware(moment):
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt_timezone.utc)
+class OutOfRange(ValueError):
+    pass
+
+
+def moment(value):
+    """An ISO 8601 date and time as UTC, between EARLIEST and LATEST; no offset means UTC."""
+    parsed = datetime.fromisoformat(value)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt_timezone.utc)
+    try:
+        parsed = parsed.astimezone(dt_timezone.utc)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar's end by its offset
+        raise OutOfRange(value)
+    if not EARLIEST <= parsed <= LATEST:
+        raise OutOfRange(value)
+    return parsed
+
+
+def is_prompt_slug(value):
+    if not isinstance(value, str) or len(value) > PROMPT_SLUG_MAX:
+        return False
+    try:
+        validate_slug(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def chunked(values):
+    values = list(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
 
 
 def plan_import(owner, data_key, items):
@@ -180,8 +259,11 @@ def plan_import(owner, data_key, items):
 
 
 def apply_import(owner, data_key, items):
-    prompts = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in={i["prompt"] for i in items if i["prompt"]})}
-    taken = set(Entry.objects.filter(id__in=[i["id"] for i in items]).values_list("id", flat=True))
+    prompts, taken = {}, set()
+    for slugs in chunked({item["prompt"] for item in items if item["prompt"]}):
+        prompts.update((prompt.slug, prompt) for prompt in Prompt.objects.filter(slug__in=slugs))
+    for ids in chunked(item["id"] for item in items):
+        taken.update(Entry.objects.filter(id__in=ids).values_list("id", flat=True))
     created = []
     for item in items:
         entry_id = uuid.UUID(item["id"])
