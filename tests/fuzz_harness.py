@@ -102,9 +102,6 @@ ELSEWHERE = ("reflect/vault/", "reflect/practice/", "reflect/safety/", "reflect/
 # REFLECT_FUZZ_STRICT=1 to fail on them too. Remove a line once its cause is fixed.
 # (where the exception left our code, exception type): what it is.
 KNOWN_ELSEWHERE = {
-    ("reflect/practice/views.py:new_assignment", "DataError"): "/practice/assignments/new/?dynamic=%00, on PostgreSQL",
-    ("reflect/journal/views.py:entry_list", "DataError"): "/journal/?dynamic=%00, on PostgreSQL",
-    ("reflect/journal/views.py:prompt_from", "DataError"): "/journal/write/?prompt=%00, on PostgreSQL",
 }
 
 

@@ -196,7 +196,7 @@ def test_a_missing_or_strange_therapist_gives_404_not_500(world, query):
     assert world["client A"].get(f"/journal/entries/{world['entry']}/share/{query}").status_code == 404
 
 
-@pytest.mark.parametrize("custom, status", [("-1", 404), ("99", 404), ("x", 200)])
+@pytest.mark.parametrize("custom, status", [("-1", 404), ("99", 404), ("x", 404), ("9" * 5000, 404)])
 def test_a_custom_prompt_that_does_not_exist_is_not_served(world, custom, status):
     response = world["client A"].get(f"/journal/write/?assignment={world['copy']}&custom={custom}")
     assert response.status_code == status

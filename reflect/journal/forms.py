@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from .models import ClientAssignment
+
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WRITING_FIELDS = ("title", "text", "distress_before", "distress_after", "prompt", "draft_id", "draft_revision",
@@ -55,7 +57,7 @@ class EntryForm(forms.Form):
         error_messages={"required": "There is nothing to save yet. Write as much or as little as you like."},
     )
     distress_after = rating_field("How are you feeling now? (optional)")
-    prompt = forms.CharField(required=False, widget=forms.HiddenInput)
+    prompt = forms.SlugField(required=False, max_length=100, widget=forms.HiddenInput)
     draft_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     draft_revision = forms.IntegerField(required=False, min_value=0, max_value=REVISION_MAX, widget=forms.HiddenInput)
     entry_revision = forms.IntegerField(required=False, min_value=0, max_value=REVISION_MAX, widget=forms.HiddenInput)
@@ -151,6 +153,26 @@ class DraftForm(forms.Form):
     def is_splice(self):
         names = ("splice_start", "splice_end", "splice_base_length", "splice_base_checksum")
         return all(self.cleaned_data.get(name) is not None for name in names)
+
+
+class WritingLinkForm(forms.Form):
+    """What a link to the writing page may ask for: a prompt, a draft to go on with, or one of a
+    therapist's own prompts (by its place in their assignment)."""
+
+    prompt = forms.SlugField(required=False, max_length=100)
+    draft = forms.UUIDField(required=False)
+    assignment = forms.UUIDField(required=False)
+    custom = forms.IntegerField(required=False, min_value=0, max_value=REVISION_MAX)
+
+
+class TherapistChoiceForm(forms.Form):
+    therapist = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class AssignmentStatusForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "unchanged"), *ClientAssignment.STATUS_CHOICES])
+    hidden = forms.TypedChoiceField(required=False, choices=[("", "unchanged"), ("0", "shown"), ("1", "hidden")],
+                                    coerce=lambda value: value == "1", empty_value=None)
 
 
 class SearchForm(forms.Form):

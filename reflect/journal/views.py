@@ -17,9 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from reflect.practice.forms import ShareForm
 from reflect.practice.models import Therapist
 from reflect.practice.portable import CodeProblem, read_portable_code
+from reflect.prompts.forms import chosen_topic
 from reflect.prompts.models import Dynamic, Exercise, Prompt
 from reflect.safety.csrf import came_from_this_site, same_origin_only
 from reflect.safety.shell import forget_visit
+from reflect.safety.views import error_page
 from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
@@ -31,8 +33,11 @@ from .forms import (
     DraftForm,
     EntryForm,
     ImportForm,
+    AssignmentStatusForm,
     PortableCodeForm,
     SearchForm,
+    TherapistChoiceForm,
+    WritingLinkForm,
 )
 from .models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Unreadable, Writing
 
@@ -53,15 +58,13 @@ def entry_list(request):
     """Newest first. Search is a POST so the words searched for stay out of history and logs."""
     entries = Entry.objects.filter(owner=request.user).select_related("prompt__dynamic")
     dynamics = Dynamic.objects.all()
-    dynamic = None
     status = 200
-    if request.GET.get("dynamic"):
-        dynamic = dynamics.filter(slug=request.GET["dynamic"]).first()
-        if dynamic is None:
-            messages.info(request, "We don't know that topic, so here are all your entries.")
-            status = 400
-        else:
-            entries = entries.filter(prompt__dynamic=dynamic)
+    dynamic, unknown = chosen_topic(request.GET)
+    if unknown:
+        messages.info(request, "We don't know that topic, so here are all your entries.")
+        status = 400
+    elif dynamic:
+        entries = entries.filter(prompt__dynamic=dynamic)
     search = SearchForm(request.POST or None)
     key = request.vault.data_key
     if request.method == "POST":
@@ -165,13 +168,9 @@ def draft_initial(request, draft):
     return initial
 
 
-def continued_draft(request, entry=None):
+def continued_draft(request, draft_id, entry=None):
     """The draft named in ?draft=, if it is this person's and belongs to this page."""
-    if not request.GET.get("draft"):
-        return None
-    try:
-        draft_id = uuid.UUID(request.GET["draft"])
-    except ValueError:
+    if draft_id is None:
         return None
     return Draft.objects.filter(pk=draft_id, owner=request.user, entry=entry).first()
 
@@ -182,9 +181,10 @@ def write(request):
     key = request.vault.data_key
     if request.method == "POST":
         form = EntryForm(request.POST)
-        prompt = prompt_from(request.POST.get("prompt"))
-        copy, prompt_text = therapist_prompt(request, request.POST)
-        if not form.is_valid():
+        valid = form.is_valid()
+        prompt = prompt_from(form.cleaned_data.get("prompt"))
+        copy, prompt_text = therapist_prompt(request, form.cleaned_data.get("assignment"), form.cleaned_data.get("custom"))
+        if not valid:
             return render(request, "journal/write.html", writing_context(
                 request, form, prompt=prompt, prompt_text=prompt_text), status=400)
         now = timezone.now()
@@ -198,21 +198,21 @@ def write(request):
         messages.success(request, "Saved.")
         return redirect("journal:detail", pk=entry.pk)
 
-    copy, prompt_text = therapist_prompt(request, request.GET)
+    link = WritingLinkForm(request.GET)
+    if not link.is_valid():
+        return prompt_not_found(request)
+    asked = link.cleaned_data
+    copy, prompt_text = therapist_prompt(request, asked["assignment"], asked["custom"])
+    prompt = prompt_from(asked["prompt"])
     if copy:
         form = EntryForm(initial={
-            "draft_id": uuid.uuid4(), "draft_revision": 0, "prompt": request.GET.get("prompt", ""),
-            "assignment": copy.pk, "custom": request.GET.get("custom", ""),
+            "draft_id": uuid.uuid4(), "draft_revision": 0, "prompt": asked["prompt"] or "",
+            "assignment": copy.pk, "custom": asked["custom"],
         })
-        return render(request, "journal/write.html", writing_context(
-            request, form, prompt=prompt_from(request.GET.get("prompt")), prompt_text=prompt_text))
-    prompt = prompt_from(request.GET.get("prompt"))
-    if request.GET.get("prompt") and prompt is None:
-        return render(request, "error.html", {
-            "title": "We can't find that prompt",
-            "message": "You can still write freely, or choose a prompt from the library.",
-        }, status=404)
-    draft = continued_draft(request)
+        return render(request, "journal/write.html", writing_context(request, form, prompt=prompt, prompt_text=prompt_text))
+    if asked["prompt"] and prompt is None:
+        return prompt_not_found(request)
+    draft = continued_draft(request, asked["draft"])
     if draft:
         prompt = draft.prompt
         initial = draft_initial(request, draft)
@@ -224,24 +224,25 @@ def write(request):
     return render(request, "journal/write.html", writing_context(request, form, prompt=prompt, offered_draft=offered))
 
 
+def prompt_not_found(request):
+    return error_page(request, 404, "We can't find that prompt",
+                      "You can still write freely, or choose a prompt from the library.")
+
+
 def writing_from(form, prompt_text=""):
     data = form.cleaned_data
     return Writing(data["text"], data["title"], data["distress_before"], data["distress_after"], prompt_text)
 
 
-def therapist_prompt(request, params):
+def therapist_prompt(request, copy_id, index):
     """(assignment copy, custom prompt text) when writing answers a therapist's assignment.
 
     The prompt text comes from the person's own sealed copy, never from the request."""
-    copy_id = parse_uuid(params.get("assignment"))
     if copy_id is None:
         return None, ""
     copy = get_object_or_404(ClientAssignment, pk=copy_id, owner=request.user)
-    index = parse_int(params.get("custom"))
     if index is None:
         return copy, ""
-    if index < 0:
-        raise Http404("no such prompt in this assignment")
     try:
         return copy, copy.open(request.vault.data_key)["custom"][index]
     except (Unreadable, IndexError, KeyError):
@@ -283,7 +284,8 @@ def edit(request, pk):
         messages.success(request, "Your changes are saved.")
         return redirect("journal:detail", pk=entry.pk)
 
-    draft = continued_draft(request, entry=entry)
+    link = WritingLinkForm(request.GET)
+    draft = continued_draft(request, link.cleaned_data["draft"], entry=entry) if link.is_valid() else None
     if draft:
         initial = draft_initial(request, draft)
         initial["entry_revision"] = draft.entry_revision
@@ -372,20 +374,6 @@ def keep_draft_and_lock(request, leaving=False):
 
 def save_status(request, draft, message, status=200):
     return render(request, "journal/_save_status.html", {"draft": draft, "message": message}, status=status)
-
-
-def parse_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @require_POST
@@ -545,10 +533,13 @@ def opened_assignments(request):
 @require_POST
 def assignment_status(request, pk):
     copy = owned(ClientAssignment, request, pk)
-    if request.POST.get("status") in dict(ClientAssignment.STATUS_CHOICES):
-        copy.status = request.POST["status"]
-    if request.POST.get("hidden") in {"0", "1"}:
-        copy.status_hidden = request.POST["hidden"] == "1"
+    form = AssignmentStatusForm(request.POST)
+    if not form.is_valid():
+        return error_page(request, 400, "That choice didn't come through", "Nothing was changed.")
+    if form.cleaned_data["status"]:
+        copy.status = form.cleaned_data["status"]
+    if form.cleaned_data["hidden"] is not None:
+        copy.status_hidden = form.cleaned_data["hidden"]
     copy.save(update_fields=["status", "status_hidden"])
     return redirect(reverse("journal:list") + "#from-therapist")
 
@@ -590,8 +581,8 @@ def therapists_of(user):
 def share(request, pk):
     """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
     entry = owned(Entry.objects.select_related("prompt"), request, pk)
-    therapist_id = parse_int(request.POST.get("therapist") or request.GET.get("therapist"))
-    therapist = therapists_of(request.user).filter(pk=therapist_id).first() if therapist_id is not None else None
+    choice = TherapistChoiceForm(request.POST if request.method == "POST" else request.GET)
+    therapist = therapists_of(request.user).filter(pk=choice.cleaned_data["therapist"]).first() if choice.is_valid() else None
     if therapist is None:
         raise Http404("no such therapist for this person")
     try:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reflect.journal.models import ClientAssignment, SharedEntry, Unreadable
+from reflect.prompts.forms import chosen_topic
 from reflect.prompts.models import Dynamic, Prompt
 from reflect.vault import crypto, session
 from reflect.vault.decorators import private, vault_required
@@ -67,7 +68,7 @@ def dashboard(request):
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def new_assignment(request):
-    dynamic = Dynamic.objects.filter(slug=request.GET.get("dynamic", "")).first()
+    dynamic, _ = chosen_topic(request.GET)
     form = AssignmentForm(request.POST or None, dynamic=dynamic)
     if request.method == "POST" and form.is_valid():
         assignment, _ = Assignment.create(
