@@ -5,6 +5,7 @@ urlpatterns = [
     path("reflect/", include("reflect.prompts.urls")),
     path("journal/", include("reflect.journal.urls")),
     path("journal/", include("reflect.vault.urls")),
+    path("journal/", include("reflect.practice.client_urls")),
     path("practice/", include("reflect.practice.urls")),
     path("", include("reflect.safety.urls")),
 ]

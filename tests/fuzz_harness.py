@@ -54,11 +54,11 @@ READS = {
     "journal:import_confirm": {}, "journal:import_cancel": {},
     "journal:delete_everything": {"post": ["confirmation"], "forms": ["reflect.journal.forms.DeleteEverythingForm"]},
     "journal:what_we_store": {},
-    "journal:add_assignment": {"post": ["code"], "files": ["file"]},
-    "journal:assignment_status": {"post": ["status", "hidden"]},
-    "journal:share": {"get": ["therapist"], "post": ["therapist", "title", "text"],
+    "from_therapist:add": {"post": ["code"], "files": ["file"]},
+    "from_therapist:status": {"post": ["status", "hidden"]},
+    "from_therapist:share": {"get": ["therapist"], "post": ["therapist", "title", "text"],
                       "forms": ["reflect.practice.forms.ShareForm"]},
-    "journal:unshare": {},
+    "from_therapist:unshare": {},
     "vault:setup": {"forms": ["reflect.vault.forms.SetupForm"]},
     "vault:recovery_key_saved": {"post": ["saved"], "forms": ["reflect.vault.forms.RecoverySavedForm"]},
     "vault:unlock": {"get": ["next"], "post": ["next", "username", "passphrase", "carry:text", "carry:title"],
@@ -381,7 +381,7 @@ class ValuesFor:
 
 
 def file_strategy(route, world):
-    if route == "journal:add_assignment":
+    if route == "from_therapist:add":
         content = values.portable_codes().map(str.encode)
     else:
         content = values.export_documents(tuple(world.uuids), tuple(world.slugs))
@@ -494,7 +494,7 @@ def poison_cases(route, world, who):
         if case.query or case.data or params != own:
             cases[repr(case)] = case
     path = fill(route, own)
-    if route.name == "journal:add_assignment":
+    if route.name == "from_therapist:add":
         uploads = [code.encode() for code in values.poison_codes(tuple(world.slugs))]
     else:
         uploads = values.poison_exports()
@@ -504,7 +504,7 @@ def poison_cases(route, world, who):
             case = Case(kind=who.kind, path=path, first_method="GET", query="", post_query="", data={name: [upload]},
                         urlencoded=False, headers={}, cookies={})
             cases[f"{name} {raw[:200]!r} {len(raw)}"] = case
-    if route.name == "journal:add_assignment":
+    if route.name == "from_therapist:add":
         for code in values.poison_codes(tuple(world.slugs)):
             cases[code] = Case(kind=who.kind, path=path, first_method="GET", query="", post_query="",
                                data={"code": [code]}, urlencoded=True, headers={}, cookies={})

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from reflect.journal.models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Writing
+from reflect.journal.models import ClientAssignment, Draft, Entry, PendingImport, Writing
+from reflect.practice.models import SharedEntry
 from reflect.learn.models import Section
 from reflect.practice.models import Assignment, ClientLink, Therapist
 from reflect.prompts.models import Dynamic, Prompt
@@ -77,9 +78,7 @@ class World:
 
 
 def person(world, username, vault=True):
-    user = get_user_model().objects.create(username=username)
-    user.set_unusable_password()
-    user.save()
+    user = get_user_model().objects.create_user(username)
     world.users[username] = user
     if vault:
         _, world.keys[username], world.recovery_keys[username] = Vault.create(user, PASSPHRASE)

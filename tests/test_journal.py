@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -416,6 +417,11 @@ class TestExportAndImport:
         printed = client.get("/journal/print/")
         assert "no-store" in printed["Cache-Control"]
         assert "markdown body" in printed.content.decode()
+
+    @pytest.mark.parametrize("url, extension", [("/journal/export/journal.json", "json"), ("/journal/export/journal.md", "md")])
+    def test_downloads_have_plain_names_that_say_nothing(self, client, journal, url, extension):
+        disposition = client.get(url)["Content-Disposition"]
+        assert re.fullmatch(rf'attachment; filename="notes-\d{{4}}-\d{{2}}-\d{{2}}\.{extension}"', disposition), disposition
 
     def test_delete_everything_needs_the_typed_phrase(self, client, journal, write):
         write("keep me")

@@ -19,12 +19,13 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from reflect.journal.models import ClientAssignment, SharedEntry
+from reflect.journal.models import ClientAssignment
+from reflect.practice.models import SharedEntry
 from reflect.practice import accounts
-from reflect.practice.models import Assignment, JoinThrottle, SignInName, Therapist
+from reflect.practice.models import Assignment, SignInName, Therapist
 from reflect.practice.portable import PREFIX, checksum, portable_code
 from reflect.vault import crypto
-from reflect.vault.models import Vault
+from reflect.vault.models import Throttle, Vault
 
 pytestmark = pytest.mark.django_db
 
@@ -533,6 +534,9 @@ def test_two_simultaneous_joins_with_the_same_name_both_succeed(content, monkeyp
 
 # --- Joins are slowed down --------------------------------------------------------------------
 
+FREE_JOINS = Throttle.RULES["join"][0]
+
+
 class TestJoinThrottle:
     def test_refused_joins_soon_get_a_plain_429(self, world):
         _, code = make_assignment(world["therapist X"])
@@ -543,8 +547,8 @@ class TestJoinThrottle:
             statuses.append(response.status_code)
             if response.status_code == 429:
                 break
-        assert statuses[:JoinThrottle.FREE_REFUSALS + 1] == [400] * (JoinThrottle.FREE_REFUSALS + 1)
-        assert statuses[-1] == 429
+        assert statuses[:FREE_JOINS] == [400] * FREE_JOINS
+        assert statuses[FREE_JOINS:] == [429]
         text = html.unescape(response.content.decode())
         assert "Please wait" in text and "Nothing has been created or changed" in text
         assert here.get(f"/practice/join/{code}/").status_code == 429, "the link waits too"
@@ -554,17 +558,17 @@ class TestJoinThrottle:
     def test_unknown_codes_count_too(self, db):
         guesser = Client(REMOTE_ADDR="10.0.0.23")
         statuses = [guesser.get(f"/practice/join/{crypto.new_code()}/").status_code for _ in range(8)]
-        assert statuses[:JoinThrottle.FREE_REFUSALS + 1] == [404] * (JoinThrottle.FREE_REFUSALS + 1)
-        assert statuses[-1] == 429
+        assert statuses[:FREE_JOINS] == [404] * FREE_JOINS
+        assert statuses[FREE_JOINS] == 429
 
     def test_a_successful_join_starts_the_count_again(self, world):
         x = world["therapist X"]
         here = Client(REMOTE_ADDR="10.0.0.24")
-        for _ in range(JoinThrottle.FREE_REFUSALS):
+        for _ in range(FREE_JOINS - 1):
             here.get(f"/practice/join/{crypto.new_code()}/")
-        assert JoinThrottle.objects.get().refusals == JoinThrottle.FREE_REFUSALS
+        assert Throttle.objects.get(key__startswith="join:").failures == FREE_JOINS - 1
         join(make_assignment(x)[1], "pat", client=here)
-        assert not JoinThrottle.objects.exists()
+        assert not Throttle.objects.filter(key__startswith="join:").exists()
 
 
 # --- Portable codes -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.test import Client
 
 from reflect.journal.models import Entry
 from reflect.vault import crypto
-from reflect.vault.models import UnlockThrottle, Vault, client_address
+from reflect.vault.models import Throttle, Vault, client_address
 from reflect.vault.session import COOKIE, SEEN_FIELD
 
 from .conftest import PASSPHRASE
@@ -153,7 +153,7 @@ class TestThrottling:
         lock(client)
         unlock(client, "wrong passphrase!")
         assert unlock(client).status_code == 302
-        assert not UnlockThrottle.objects.exists()
+        assert not Throttle.objects.exists()
 
     def test_behind_a_proxy_clients_are_told_apart_by_the_named_header(self, journal, settings):
         settings.REFLECT_CLIENT_IP_HEADER = "X-Real-IP"
@@ -167,7 +167,7 @@ class TestThrottling:
     def test_client_addresses_are_not_stored(self, journal):
         client = Client(REMOTE_ADDR="203.0.113.77")
         unlock(client, "wrong passphrase!")
-        assert not UnlockThrottle.objects.filter(key__contains="203.0.113.77").exists()
+        assert not Throttle.objects.filter(key__contains="203.0.113.77").exists()
 
 
 class TestRecoveryAndChanges:
@@ -225,6 +225,41 @@ class TestRecoveryAndChanges:
         assert vault.open_with_recovery_key(new_key)
         with pytest.raises(Exception):
             vault.open_with_recovery_key(journal)
+
+
+class TestRaisingTheCost:
+    """Like Django's password hashers: a wrap made with a lower Argon2 cost is made again at unlock."""
+
+    def test_a_cheaper_wrap_is_made_again_at_unlock_with_todays_cost(self, client, journal, write, settings):
+        entry = write("written under the old cost")
+        before = Vault.objects.get()
+        settings.REFLECT_ARGON2_TIME_COST = before.passphrase_params["time_cost"] + 1
+        settings.REFLECT_ARGON2_MEMORY_KIB = before.passphrase_params["memory_cost"] * 2
+        lock(client)
+        assert unlock(client).status_code == 302
+        after = Vault.objects.get()
+        assert after.passphrase_params["time_cost"] == settings.REFLECT_ARGON2_TIME_COST
+        assert after.passphrase_params["memory_cost"] == settings.REFLECT_ARGON2_MEMORY_KIB
+        assert bytes(after.passphrase_salt) != bytes(before.passphrase_salt)
+        assert after.passphrase_changed_at == before.passphrase_changed_at, "the passphrase itself did not change"
+        lock(client)
+        assert unlock(client).status_code == 302
+        assert "written under the old cost" in client.get(f"/journal/entries/{entry}/").content.decode()
+
+    def test_a_dearer_wrap_is_left_alone(self, client, journal, settings):
+        before = Vault.objects.get()
+        settings.REFLECT_ARGON2_TIME_COST = 1
+        settings.REFLECT_ARGON2_MEMORY_KIB = before.passphrase_params["memory_cost"] // 2
+        lock(client)
+        assert unlock(client).status_code == 302
+        assert bytes(Vault.objects.get().passphrase_wrapped_key) == bytes(before.passphrase_wrapped_key)
+
+    def test_a_wrong_passphrase_changes_no_wrap(self, client, journal, settings):
+        before = Vault.objects.get()
+        settings.REFLECT_ARGON2_TIME_COST = before.passphrase_params["time_cost"] + 1
+        lock(client)
+        assert unlock(client, "not the passphrase at all").status_code == 400
+        assert bytes(Vault.objects.get().passphrase_wrapped_key) == bytes(before.passphrase_wrapped_key)
 
 
 class TestCrypto:

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from reflect.vault.models import UnlockThrottle
+from reflect.vault.models import Throttle
 from reflect.vault.session import COOKIE, SEEN_FIELD, SEEN_RESOLUTION_SECONDS, VaultSession
 
 from .conftest import PASSPHRASE
@@ -145,4 +145,4 @@ def test_what_we_store_names_every_cookie_and_how_long_things_are_kept(client):
     for cookie in (django_settings.SESSION_COOKIE_NAME, COOKIE, django_settings.CSRF_COOKIE_NAME):
         assert f"<code>{cookie}</code>" in page
     assert f"{django_settings.REFLECT_IDLE_LOCK_MINUTES} minutes" in page
-    assert f"{UnlockThrottle.FORGET_AFTER.days} day" in page
+    assert f"{Throttle.FORGET_AFTER.days} day" in page

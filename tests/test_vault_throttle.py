@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from reflect.vault import crypto
-from reflect.vault.models import UnlockThrottle, Vault, throttle_keys
+from reflect.vault.models import Throttle, Vault, throttle_keys
 
 from .conftest import PASSPHRASE
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 WRONG = "not the passphrase at all"
 NEW_PASSPHRASE = "seven quiet harbour lamps"
-PAIR_FREE = UnlockThrottle.FREE_ATTEMPTS["pair"]
+PAIR_FREE = Throttle.RULES["pair"][0]
 
 
 def unlock(client, passphrase=PASSPHRASE, **extra):
@@ -34,20 +34,18 @@ def recover(client, recovery_key):
 
 def time_passes():
     """Every wait is over, as if the person came back later; the counts stay."""
-    UnlockThrottle.objects.update(blocked_until=None)
+    Throttle.objects.update(blocked_until=None)
 
 
 def failures(account, address):
     """{"pair": n, "client": n, "account": n} for that name tried from that address."""
     keys = throttle_keys(account, address)
-    counts = dict(UnlockThrottle.objects.filter(key__in=keys.all()).values_list("key", "failures"))
+    counts = dict(Throttle.objects.filter(key__in=keys.all()).values_list("key", "failures"))
     return {kind: counts.get(getattr(keys, kind), 0) for kind in ("pair", "client", "account")}
 
 
 def make_account(username, passphrase=PASSPHRASE):
-    user = get_user_model().objects.create(username=username)
-    user.set_unusable_password()
-    user.save()
+    user = get_user_model().objects.create_user(username)
     return Vault.create(user, passphrase)[2]
 
 
@@ -86,9 +84,9 @@ class TestSomeoneElsesFailures:
         assert unlock(stranger, WRONG).status_code == 429, "once it has failed, the account's wait applies to it"
 
     def test_the_owners_correct_try_does_not_lengthen_the_attackers_wait(self, attacked):
-        account = UnlockThrottle.objects.get(key=throttle_keys("personal", "10.0.0.9").account)
+        account = Throttle.objects.get(key=throttle_keys("personal", "10.0.0.9").account)
         unlock(Client(REMOTE_ADDR="10.0.0.1"))
-        after = UnlockThrottle.objects.get(pk=account.pk)
+        after = Throttle.objects.get(pk=account.pk)
         assert (after.failures, after.blocked_until, after.updated_at) == (
             account.failures, account.blocked_until, account.updated_at)
 
@@ -124,10 +122,10 @@ class TestOwnSuccess:
         assert unlock(shared, WRONG, username="birch").status_code == 400
         assert unlock(shared, WRONG, username="ash").status_code == 400
         assert unlock(shared, WRONG, username="ash").status_code == 400
-        client_count = UnlockThrottle.objects.get(key=throttle_keys("ash", "10.0.0.6").client)
+        client_count = Throttle.objects.get(key=throttle_keys("ash", "10.0.0.6").client)
         assert unlock(shared, username="ash").status_code == 302
         assert failures("ash", "10.0.0.6") == {"pair": 0, "client": 1, "account": 0}
-        assert UnlockThrottle.objects.get(pk=client_count.pk).updated_at == client_count.updated_at, (
+        assert Throttle.objects.get(pk=client_count.pk).updated_at == client_count.updated_at, (
             "a count's age is that of its last wrong try: a right one doesn't keep it alive")
         assert failures("birch", "10.0.0.6") == {"pair": 1, "client": 1, "account": 1}
 
@@ -145,7 +143,7 @@ class TestTheRule:
             time_passes()
             before = timezone.now()
             assert unlock(client, WRONG).status_code == 400
-            pair = UnlockThrottle.objects.get(key=throttle_keys("personal", "127.0.0.1").pair)
+            pair = Throttle.objects.get(key=throttle_keys("personal", "127.0.0.1").pair)
             waits.append(int((pair.blocked_until - before).total_seconds()))
         assert waits == [2, 4, 8, 16]
 
@@ -157,8 +155,8 @@ class TestTheRule:
         response = unlock(client, WRONG)
         assert response.status_code == 429
         assert "please wait 15 minutes," in response.content.decode()
-        pair = UnlockThrottle.objects.get(key=throttle_keys("personal", "127.0.0.1").pair)
-        assert pair.blocked_until - timezone.now() <= UnlockThrottle.LONGEST_WAIT
+        pair = Throttle.objects.get(key=throttle_keys("personal", "127.0.0.1").pair)
+        assert pair.blocked_until - timezone.now() <= Throttle.LONGEST_WAIT
 
     def test_a_refused_try_runs_no_key_derivation_and_counts_nothing(self, client, journal, monkeypatch):
         client.post("/journal/lock/")
@@ -173,19 +171,19 @@ class TestTheRule:
         client.post("/journal/lock/")
         for _ in range(PAIR_FREE):
             unlock(client, WRONG)
-        UnlockThrottle.objects.update(updated_at=timezone.now() - UnlockThrottle.FORGET_AFTER - timedelta(seconds=1))
+        Throttle.objects.update(updated_at=timezone.now() - Throttle.FORGET_AFTER - timedelta(seconds=1))
         assert unlock(client, WRONG).status_code == 400, "last month's typos cost nothing"
         assert failures("personal", "127.0.0.1") == {"pair": 1, "client": 1, "account": 1}
 
     def test_stale_counts_are_deleted_by_the_next_try_and_by_the_command(self, journal):
-        stale = timezone.now() - UnlockThrottle.FORGET_AFTER - timedelta(seconds=1)
+        stale = timezone.now() - Throttle.FORGET_AFTER - timedelta(seconds=1)
         unlock(Client(REMOTE_ADDR="10.0.0.3"), WRONG)
-        UnlockThrottle.objects.update(updated_at=stale)
+        Throttle.objects.update(updated_at=stale)
         unlock(Client(REMOTE_ADDR="10.0.0.4"), WRONG)
         assert failures("personal", "10.0.0.3") == {"pair": 0, "client": 0, "account": 1}
-        UnlockThrottle.objects.update(updated_at=stale)
+        Throttle.objects.update(updated_at=stale)
         call_command("forget_unlock_attempts")
-        assert not UnlockThrottle.objects.exists()
+        assert not Throttle.objects.exists()
 
     def test_keys_are_purpose_specific_hmacs(self, journal):
         keys = throttle_keys("personal", "203.0.113.77")
@@ -216,7 +214,7 @@ def counting_derivations(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_unlocks_run_argon2_only_for_the_free_tries_and_all_are_counted(content, journal, monkeypatch):
     # A first wait long enough that it can't run out while the 24 requests are still arriving.
-    monkeypatch.setattr(UnlockThrottle, "FIRST_WAIT", timedelta(minutes=5))
+    monkeypatch.setattr(Throttle, "RULES", {kind: (free, timedelta(minutes=5)) for kind, (free, _) in Throttle.RULES.items()})
     derivations = counting_derivations(monkeypatch)
     start = threading.Barrier(24)
     statuses = []
@@ -251,8 +249,8 @@ def test_parallel_tries_from_many_clients_at_many_names_never_fail_and_every_cou
     for address in addresses:
         for name in names:
             for key in throttle_keys(name, address).all():
-                UnlockThrottle.objects.get_or_create(key=key, defaults={"failures": 5})
-    UnlockThrottle.objects.update(updated_at=timezone.now() - UnlockThrottle.FORGET_AFTER - timedelta(hours=1))
+                Throttle.objects.get_or_create(key=key, defaults={"failures": 5})
+    Throttle.objects.update(updated_at=timezone.now() - Throttle.FORGET_AFTER - timedelta(hours=1))
     tries = [(address, name, PASSPHRASE if (i % 3 == 0) else WRONG)
              for i, (address, name) in enumerate((a, n) for a in addresses for n in names)]
     start = threading.Barrier(len(tries))
@@ -276,7 +274,7 @@ def test_parallel_tries_from_many_clients_at_many_names_never_fail_and_every_cou
     assert len(statuses) == 2 * len(tries) and set(statuses) <= {302, 400, 429}, sorted(statuses)
     # Each counted try adds one to its pair, its client and its name; a right one takes its pair's
     # count back from all three. So a client's count is the sum of its pairs, and so is a name's.
-    counts = dict(UnlockThrottle.objects.values_list("key", "failures"))
+    counts = dict(Throttle.objects.values_list("key", "failures"))
     for address in addresses:
         assert counts.get(throttle_keys("", address).client, 0) == sum(
             counts.get(throttle_keys(name, address).pair, 0) for name in names)

@@ -4,8 +4,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .models import ClientAssignment
-
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WRITING_FIELDS = ("title", "text", "distress_before", "distress_after", "prompt", "draft_id", "draft_revision",
@@ -165,16 +163,6 @@ class WritingLinkForm(forms.Form):
     custom = forms.IntegerField(required=False, min_value=0, max_value=REVISION_MAX)
 
 
-class TherapistChoiceForm(forms.Form):
-    therapist = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-
-
-class AssignmentStatusForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "unchanged"), *ClientAssignment.STATUS_CHOICES])
-    hidden = forms.TypedChoiceField(required=False, choices=[("", "unchanged"), ("0", "shown"), ("1", "hidden")],
-                                    coerce=lambda value: value == "1", empty_value=None)
-
-
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search your entries", max_length=200, strip=True)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -197,22 +185,3 @@ class DeleteEverythingForm(forms.Form):
         if typed != self.PHRASE:
             raise ValidationError(f"Nothing was deleted. To go ahead, type “{self.PHRASE}” exactly.")
         return typed
-
-
-class PortableCodeForm(forms.Form):
-    """A therapist's portable code, pasted or as the file it came in."""
-
-    MAX_CHARS = 200_000
-    code = forms.CharField(label="Paste the code", required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
-    file = forms.FileField(label="Or choose the file", required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("file")
-        text = upload.read(self.MAX_CHARS + 1).decode("utf-8", errors="replace") if upload else cleaned.get("code", "")
-        if not text.strip() and not self.errors:
-            raise ValidationError("Please paste the code, or choose the file it came in.")
-        cleaned["text"] = text
-        return cleaned

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 
 from reflect.prompts.models import Prompt
-from reflect.vault import crypto
+from reflect.vault.sealing import SealedRow, Unreadable
+
+__all__ = ["ClientAssignment", "Draft", "Entry", "PendingImport", "Unreadable", "Writing"]
 
 
 @dataclass
@@ -40,12 +42,8 @@ class Writing:
         return first_line[:60] + ("…" if len(first_line) > 60 else "")
 
 
-class Unreadable(Exception):
-    """Stored text that can no longer be decrypted: damaged, or not this person's."""
-
-
-class Sealed(models.Model):
-    """A row whose content is sealed with its owner's data key, bound to the row's identity."""
+class SealedWriting(SealedRow, models.Model):
+    """Something a person wrote, sealed with their data key, bound to the row's identity."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
@@ -55,25 +53,17 @@ class Sealed(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    purpose = None
-
     class Meta:
         abstract = True
 
-    def associated_data(self):
-        return f"reflect:v1:{self.purpose}:{self.id}:user={self.owner_id}".encode()
+    def encode(self, writing):
+        return writing.to_bytes()
 
-    def seal(self, data_key, writing):
-        self.ciphertext = crypto.seal(data_key, writing.to_bytes(), self.associated_data())
-
-    def open(self, data_key):
-        try:
-            return Writing.from_bytes(crypto.unseal(data_key, self.ciphertext, self.associated_data()))
-        except (crypto.DecryptionError, ValueError, TypeError) as error:
-            raise Unreadable(str(self.id)) from error
+    def decode(self, plaintext):
+        return Writing.from_bytes(plaintext)
 
 
-class ClientAssignment(models.Model):
+class ClientAssignment(SealedRow, models.Model):
     """Prompts from a therapist, as the client's own copy, sealed with the client's data key.
 
     It arrives through a code on this server (then `assignment` lets the therapist see the
@@ -82,6 +72,9 @@ class ClientAssignment(models.Model):
 
     NOT_STARTED, DONE, SKIPPED = "not_started", "done", "skipped"
     STATUS_CHOICES = [(NOT_STARTED, "Not started"), (DONE, "Done"), (SKIPPED, "Skipped")]
+
+    seal_purpose = "client-assignment"
+    sealed_field = "sealed_content"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
@@ -102,21 +95,9 @@ class ClientAssignment(models.Model):
     def __str__(self):
         return f"assignment copy {self.id}"
 
-    def associated_data(self):
-        return f"reflect:v1:client-assignment:{self.id}:user={self.owner_id}".encode()
 
-    def seal(self, data_key, content):
-        self.sealed_content = crypto.seal(data_key, json.dumps(content).encode("utf-8"), self.associated_data())
-
-    def open(self, data_key):
-        try:
-            return json.loads(crypto.unseal(data_key, self.sealed_content, self.associated_data()))
-        except (crypto.DecryptionError, ValueError) as error:
-            raise Unreadable(str(self.id)) from error
-
-
-class Entry(Sealed):
-    purpose = "entry"
+class Entry(SealedWriting):
+    seal_purpose = "entry"
     assignment = models.ForeignKey(ClientAssignment, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="entries")
 
@@ -129,10 +110,10 @@ class Entry(Sealed):
         return f"entry {self.id}"
 
 
-class Draft(Sealed):
+class Draft(SealedWriting):
     """Text being written, saved as the person types. `entry` is set when editing."""
 
-    purpose = "draft"
+    seal_purpose = "draft"
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts")
     entry_revision = models.PositiveIntegerField(null=True, blank=True, help_text="The entry's revision the draft started from.")
 
@@ -144,53 +125,12 @@ class Draft(Sealed):
         return f"draft {self.id}"
 
 
-class PendingImport(models.Model):
+class PendingImport(SealedRow, models.Model):
     """An uploaded export waiting for the person to confirm, sealed like everything else."""
+
+    seal_purpose = "import"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     ciphertext = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
-
-    def associated_data(self):
-        return f"reflect:v1:import:{self.id}:user={self.owner_id}".encode()
-
-    def seal(self, data_key, items):
-        self.ciphertext = crypto.seal(data_key, json.dumps(items).encode("utf-8"), self.associated_data())
-
-    def open(self, data_key):
-        try:
-            return json.loads(crypto.unseal(data_key, self.ciphertext, self.associated_data()))
-        except (crypto.DecryptionError, ValueError) as error:
-            raise Unreadable(str(self.id)) from error
-
-
-class SharedEntry(models.Model):
-    """One entry (or an excerpt of it) that its writer chose to share, sealed to the therapist's
-    public key. Deleting the row is revoking: the therapist can no longer read it."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="shares")
-    therapist = models.ForeignKey("practice.Therapist", on_delete=models.CASCADE, related_name="shared_entries")
-    ephemeral_public_key = models.BinaryField()
-    ciphertext = models.BinaryField()
-    shared_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-shared_at"]
-        constraints = [models.UniqueConstraint(fields=["entry", "therapist"], name="share_once_per_therapist")]
-
-    def associated_data(self):
-        return f"reflect:v1:share:{self.id}:therapist={self.therapist_id}".encode()
-
-    def seal_for(self, therapist, shared):
-        self.therapist = therapist
-        self.ephemeral_public_key, self.ciphertext = crypto.seal_to(
-            therapist.public_key, json.dumps(shared).encode("utf-8"), self.associated_data())
-
-    def open(self, therapist_private_key):
-        try:
-            return json.loads(crypto.unseal_from(therapist_private_key, self.ephemeral_public_key,
-                                                 self.ciphertext, self.associated_data()))
-        except (crypto.DecryptionError, ValueError) as error:
-            raise Unreadable(str(self.id)) from error

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from reflect import names
+from reflect.journal.models import ClientAssignment
 from reflect.journal.forms import CONTROL_CHARACTERS, TITLE_MAX, TypedText, max_length_validator
 from reflect.prompts.models import Prompt
 from reflect.vault.forms import NewPassphraseMixin, PASSPHRASE_HELP, passphrase_field
@@ -100,3 +101,32 @@ class ShareForm(forms.Form):
         error_messages={"required": "There is nothing to share. Keep at least a few words, or go back."},
         validators=[max_length_validator(settings.REFLECT_ENTRY_MAX_CHARS)],
     )
+
+
+class TherapistChoiceForm(forms.Form):
+    therapist = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class AssignmentStatusForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "unchanged"), *ClientAssignment.STATUS_CHOICES])
+    hidden = forms.TypedChoiceField(required=False, choices=[("", "unchanged"), ("0", "shown"), ("1", "hidden")],
+                                    coerce=lambda value: value == "1", empty_value=None)
+
+
+class PortableCodeForm(forms.Form):
+    """A therapist's portable code, pasted or as the file it came in."""
+
+    MAX_CHARS = 200_000
+    code = forms.CharField(label="Paste the code", required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
+    file = forms.FileField(label="Or choose the file", required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        text = upload.read(self.MAX_CHARS + 1).decode("utf-8", errors="replace") if upload else cleaned.get("code", "")
+        if not text.strip() and not self.errors:
+            raise ValidationError("Please paste the code, or choose the file it came in.")
+        cleaned["text"] = text
+        return cleaned

@@ -3,12 +3,12 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from reflect.journal.models import Entry
 from reflect.vault import crypto
-from reflect.vault.models import client_address
+from reflect.vault.sealing import Unreadable, associated_data
 
 
 class Therapist(models.Model):
@@ -25,7 +25,7 @@ class Therapist(models.Model):
         return self.display_name
 
     def associated_data(self):
-        return f"reflect:v1:therapist-private-key:user={self.user_id}".encode()
+        return associated_data("therapist-private-key", user=self.user_id)
 
     @classmethod
     def create(cls, user, display_name, data_key):
@@ -51,6 +51,44 @@ class ClientLink(models.Model):
 
     def __str__(self):
         return f"{self.client} with {self.therapist}"
+
+
+class SharedEntry(models.Model):
+    """One entry (or an excerpt of it) that its writer chose to share, sealed to the therapist's
+    public key, so only the therapist's passphrase opens it. Deleting the row is revoking.
+
+    The table keeps the name it had when sharing lived in the journal app.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="shares")
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="shared_entries")
+    ephemeral_public_key = models.BinaryField()
+    ciphertext = models.BinaryField()
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "journal_sharedentry"
+        ordering = ["-shared_at"]
+        constraints = [models.UniqueConstraint(fields=["entry", "therapist"], name="share_once_per_therapist")]
+
+    def __str__(self):
+        return f"shared entry {self.id}"
+
+    def associated_data(self):
+        return associated_data("share", self.id, therapist=self.therapist_id)
+
+    def seal_for(self, therapist, shared):
+        self.therapist = therapist
+        self.ephemeral_public_key, self.ciphertext = crypto.seal_to(
+            therapist.public_key, json.dumps(shared).encode("utf-8"), self.associated_data())
+
+    def open(self, therapist_private_key):
+        try:
+            return json.loads(crypto.unseal_from(therapist_private_key, self.ephemeral_public_key,
+                                                 self.ciphertext, self.associated_data()))
+        except (crypto.DecryptionError, ValueError) as error:
+            raise Unreadable(str(self.id)) from error
 
 
 def default_expiry():
@@ -90,7 +128,7 @@ class Assignment(models.Model):
         return f"assignment {self.id}"
 
     def associated_data(self, part):
-        return f"reflect:v1:assignment-{part}:{self.id}:therapist={self.therapist_id}".encode()
+        return associated_data(f"assignment-{part}", self.id, therapist=self.therapist_id)
 
     @classmethod
     def create(cls, therapist, therapist_key, content, due_date=None):
@@ -131,49 +169,3 @@ class SignInName(models.Model):
 
     def __str__(self):
         return self.skeleton
-
-
-class JoinThrottle(models.Model):
-    """Refused joins (unknown or used codes, forms that didn't go through) from one client, with a
-    wait that grows, so codes and the join form can't be tried over and over. In the database, not
-    in memory, so every app process counts together; the key is an HMAC, never an address."""
-
-    key = models.CharField(max_length=64, unique=True)
-    refusals = models.PositiveIntegerField(default=0)
-    blocked_until = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    # A person who mistypes a passphrase a few times never waits; a script soon does.
-    FREE_REFUSALS = 5
-    FIRST_WAIT = timedelta(seconds=30)
-    LONGEST_WAIT = timedelta(minutes=15)
-    FORGET_AFTER = timedelta(days=1)
-
-    def __str__(self):
-        return f"{self.key}: {self.refusals} refusals"
-
-    @staticmethod
-    def key_for(request):
-        return salted_hmac("reflect.practice.join-throttle", client_address(request)).hexdigest()[:32]
-
-    @classmethod
-    def seconds_to_wait(cls, key):
-        blocked_until = cls.objects.filter(key=key).values_list("blocked_until", flat=True).first()
-        return max((blocked_until - timezone.now()).total_seconds(), 0) if blocked_until else 0
-
-    @classmethod
-    def record_refusal(cls, key):
-        now = timezone.now()
-        # Counts left untouched for a day are forgotten, so the table never becomes a history.
-        cls.objects.filter(updated_at__lt=now - cls.FORGET_AFTER).delete()
-        with transaction.atomic():
-            throttle, _ = cls.objects.select_for_update().get_or_create(key=key)
-            throttle.refusals += 1
-            extra = throttle.refusals - cls.FREE_REFUSALS
-            if extra > 0:
-                throttle.blocked_until = now + min(cls.FIRST_WAIT * 2 ** min(extra - 1, 20), cls.LONGEST_WAIT)
-            throttle.save()
-
-    @classmethod
-    def clear(cls, key):
-        cls.objects.filter(key=key).delete()

@@ -5,22 +5,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 
 from .forms import UnlockForm
 from .models import Vault
-
-
-def private(view):
-    """Never kept by a browser or proxy cache, so Back or a copied cache shows nothing."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
 
 
 def vault_required(view=None, *, carry=()):
@@ -53,6 +41,7 @@ def vault_required(view=None, *, carry=()):
             target = reverse("vault:unlock") + "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)
 
-        return private(wrapper)
+        # Never kept by a browser or proxy cache, so Back or a copied cache shows nothing.
+        return never_cache(wrapper)
 
     return decorate(view) if view else decorate

@@ -23,6 +23,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.utils.functional import cached_property
 
 from . import crypto
+from .sealing import associated_data
 
 SESSION_FIELD = "vault_sealed_key"
 SEEN_FIELD = "vault_last_seen"
@@ -31,10 +32,6 @@ COOKIE = "key"  # a name that says nothing about Reflect to someone looking thro
 # the idle clock only needs to move this often.
 SEEN_RESOLUTION_SECONDS = 15
 IDLE_MESSAGE = "Your journal locked itself after a while without use, to keep it private."
-
-
-def _associated_data(user_id):
-    return f"reflect:v1:session:user={user_id}".encode()
 
 
 class VaultSession:
@@ -56,7 +53,7 @@ class VaultSession:
             return None
         try:
             cookie_key = base64.urlsafe_b64decode(cookie)
-            return crypto.unseal(cookie_key, base64.b64decode(sealed), _associated_data(request.user.pk))
+            return crypto.unseal(cookie_key, base64.b64decode(sealed), associated_data("session", user=request.user.pk))
         except (ValueError, binascii.Error, crypto.DecryptionError):
             return None
 
@@ -74,7 +71,7 @@ def unlock(request, user, data_key):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.clear_expired()  # other people's idle sessions too: their rows are of no use to anyone
     cookie_key = crypto.new_key()
-    sealed = crypto.seal(cookie_key, data_key, _associated_data(user.pk))
+    sealed = crypto.seal(cookie_key, data_key, associated_data("session", user=user.pk))
     request.session[SESSION_FIELD] = base64.b64encode(sealed).decode()
     request.session[SEEN_FIELD] = int(time.time())
     request.vault.cookie_to_set = base64.urlsafe_b64encode(cookie_key).decode()

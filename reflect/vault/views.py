@@ -8,12 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reflect.navigation import safe_target
 
 from . import crypto, session
-from .decorators import private, vault_required
+from .decorators import vault_required
 from .forms import (
     ChangePassphraseForm,
     ConfirmPassphraseForm,
@@ -22,7 +23,7 @@ from .forms import (
     SetupForm,
     UnlockForm,
 )
-from .models import UnlockThrottle, Vault, WrongSecret, argon2_params, client_address, throttle_keys
+from .models import Throttle, Vault, WrongSecret, argon2_params, client_address, throttle_keys
 
 PERSONAL_USERNAME = "personal"
 CARRY_PREFIX = "carry:"
@@ -60,7 +61,7 @@ def safe_next(request, user=None):
     return safe_target(request, request.POST.get("next") or request.GET.get("next"), fallback)
 
 
-@private
+@never_cache
 @require_http_methods(["GET", "POST"])
 def setup(request):
     if settings.PRACTICE:
@@ -72,9 +73,7 @@ def setup(request):
         if not form.is_valid():
             return render(request, "vault/setup.html", {"form": form}, status=400)
         with transaction.atomic():
-            user = get_user_model().objects.create(username=PERSONAL_USERNAME)
-            user.set_unusable_password()
-            user.save()
+            user = get_user_model().objects.create_user(PERSONAL_USERNAME)  # no password: the vault's passphrase opens it
             vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
         session.unlock(request, user, data_key)
         return render_recovery_key(request, recovery_key, first_time=True)
@@ -102,13 +101,13 @@ def recovery_key_saved(request):
 
 
 def try_secret(request, account, form, field, open_vault, wrong):
-    """Tries a passphrase or recovery key, held to the counts UnlockThrottle describes.
+    """Tries a passphrase or recovery key, held to the counts Throttle describes.
 
     Returns (data_key, 200), or (None, status) with the reason added to the form. A wrong
     secret never changes anything but the failure counts. The try is counted before the slow
     key derivation runs, so parallel tries can't slip past the count.
     """
-    reservation = UnlockThrottle.reserve(throttle_keys(account, client_address(request)))
+    reservation = Throttle.reserve(throttle_keys(account, client_address(request)))
     if reservation.wait:
         form.add_error(None, (
             f"Too many tries in a row. For your safety, please wait {wait_in_words(reservation.wait)}, "
@@ -120,7 +119,7 @@ def try_secret(request, account, form, field, open_vault, wrong):
     except WrongSecret:
         form.add_error(field, f"{wrong} Nothing has been changed.")
         return None, 400
-    UnlockThrottle.forgive(reservation)
+    Throttle.forgive(reservation)
     return data_key, 200
 
 
@@ -136,7 +135,7 @@ def carried_fields(request):
             if name.startswith(CARRY_PREFIX) for value in request.POST.getlist(name)]
 
 
-@private
+@never_cache
 @require_http_methods(["GET", "POST"])
 def unlock(request):
     if not settings.PRACTICE and not Vault.objects.exists():
@@ -158,6 +157,9 @@ def unlock(request):
     )
     if data_key is None:
         return render(request, "vault/unlock.html", context, status=status)
+    if vault.must_update():
+        vault.wrap_again(data_key, form.cleaned_data["passphrase"])
+        vault.save(update_fields=["passphrase_salt", "passphrase_params", "passphrase_wrapped_key"])
     session.unlock(request, vault.owner, data_key)
     context["next"] = safe_next(request, vault.owner)
     if context["carried"]:
@@ -174,7 +176,7 @@ def lock(request):
     return redirect("vault:unlock")
 
 
-@private
+@never_cache
 @require_http_methods(["GET", "POST"])
 def recover(request):
     if not settings.PRACTICE and not Vault.objects.exists():

@@ -1,56 +1,33 @@
+"""Reading and writing entries: the list (and search), one entry, writing, editing, deleting.
+
+Every entry is sealed with its writer's data key; these views open it with `request.vault`.
+"""
+
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from reflect.practice.forms import ShareForm
-from reflect.practice.models import Therapist
-from reflect.practice.portable import CodeProblem, read_portable_code
 from reflect.prompts.forms import chosen_topic
 from reflect.prompts.models import Dynamic, Exercise, Prompt
-from reflect.safety.csrf import came_from_this_site, same_origin_only
-from reflect.safety.shell import forget_visit
 from reflect.safety.views import error_page
-from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
-from . import portable
-from .drafts import keep_draft, typed_text
-from .forms import (
-    WRITING_FIELDS,
-    DeleteEverythingForm,
-    DraftForm,
-    EntryForm,
-    ImportForm,
-    AssignmentStatusForm,
-    PortableCodeForm,
-    SearchForm,
-    TherapistChoiceForm,
-    WritingLinkForm,
-)
-from .models import ClientAssignment, Draft, Entry, PendingImport, SharedEntry, Unreadable, Writing
+from .. import portable
+from ..access import owned
+from ..forms import WRITING_FIELDS, EntryForm, SearchForm, WritingLinkForm
+from ..models import ClientAssignment, Draft, Entry, Unreadable, Writing
 
 PAGE_SIZE = 20
 HIGH_DISTRESS = 7
 
-
-def owned(model, request, pk):
-    """Another person's id gives the same 404 as an id that does not exist."""
-    return get_object_or_404(model, pk=pk, owner=request.user)
-
-
-# --- Reading -----------------------------------------------------------------------------
 
 @vault_required
 @require_http_methods(["GET", "POST"])
@@ -122,13 +99,9 @@ def entry_detail(request, pk):
         "writing": writing,
         "high_distress": writing is not None and (writing.distress_after or 0) >= HIGH_DISTRESS,
         "exercises": Exercise.objects.all(),
-        "therapists": therapists_of(request.user),
-        "shares": {share.therapist_id: share for share in entry.shares.all()},
         "nav": "journal",
     })
 
-
-# --- Writing -----------------------------------------------------------------------------
 
 def writing_context(request, form, *, prompt=None, entry=None, offered_draft=None, conflict=None, prompt_text=""):
     return {
@@ -334,179 +307,6 @@ def delete(request, pk):
     return render(request, "journal/delete.html", {"entry": entry, "writing": writing, "nav": "journal"})
 
 
-# --- Drafts ------------------------------------------------------------------------------
-
-@same_origin_only
-@require_POST
-@vault_required
-def autosave(request):
-    """Called by htmx while typing and as the page is left. No form token: see `same_origin_only`."""
-    form = DraftForm(request.POST)
-    if not form.is_valid():
-        return save_status(request, None, "Too long to save as a draft. Your words are still on this page.", status=413)
-    text, whole = typed_text(request, form)
-    draft, note = keep_draft(request, form, text, whole)
-    if draft is None:
-        return save_status(request, None, "")
-    return save_status(request, draft, f"{note} at {timezone.localtime(draft.updated_at):%H:%M}.")
-
-
-# Like quick exit, locking must never fail on an expired form: it can only ever make things safer.
-# The draft that rides along is kept only when our own page sent it.
-@csrf_exempt
-@never_cache
-@require_POST
-def keep_draft_and_lock(request, leaving=False):
-    """The writing page's quick exit and idle lock: keep what was typed, then lock, whatever happens.
-
-    On a quick exit (`leaving`) the visit is also forgotten, as the plain quick exit does.
-    """
-    try:
-        if request.vault.is_unlocked and came_from_this_site(request):
-            form = DraftForm(request.POST)
-            if form.is_valid():
-                keep_draft(request, form, *typed_text(request, form))
-    finally:
-        session.lock(request)
-    response = HttpResponse(status=204)
-    return forget_visit(response) if leaving else response
-
-
-def save_status(request, draft, message, status=200):
-    return render(request, "journal/_save_status.html", {"draft": draft, "message": message}, status=status)
-
-
-@require_POST
-@vault_required
-def discard_draft(request, pk):
-    draft = owned(Draft, request, pk)
-    entry = draft.entry
-    draft.delete()
-    messages.info(request, "The draft has been discarded.")
-    if entry:
-        return redirect("journal:edit", pk=entry.pk)
-    return redirect(reverse("journal:write") + (f"?prompt={draft.prompt.slug}" if draft.prompt else ""))
-
-
-# --- Export, import, delete everything ---------------------------------------------------
-
-@vault_required
-@require_safe
-def export(request):
-    return render(request, "journal/export.html", {
-        "import_form": ImportForm(),
-        "count": Entry.objects.filter(owner=request.user).count(),
-        "nav": "journal",
-    })
-
-
-def download(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@vault_required
-@require_safe
-def export_json(request):
-    opened, _ = portable.readable_entries(request.user, request.vault.data_key)
-    return download(portable.export_json(opened), f"reflect-journal-{timezone.localdate()}.json", "application/json")
-
-
-@vault_required
-@require_safe
-def export_markdown(request):
-    opened, _ = portable.readable_entries(request.user, request.vault.data_key)
-    return download(portable.export_markdown(opened), f"reflect-journal-{timezone.localdate()}.md", "text/markdown; charset=utf-8")
-
-
-@vault_required
-@require_safe
-def print_view(request):
-    opened, unreadable = portable.readable_entries(request.user, request.vault.data_key)
-    return render(request, "journal/print.html", {"opened": opened, "unreadable": unreadable, "nav": "journal"})
-
-
-@vault_required
-@require_POST
-def import_upload(request):
-    form = ImportForm(request.POST, request.FILES)
-    context = {"import_form": form, "count": Entry.objects.filter(owner=request.user).count(), "nav": "journal"}
-    if not form.is_valid():
-        if "file" not in request.FILES:
-            form.errors["file"] = form.error_class([
-                f"Please choose a file. It must be smaller than {settings.FILE_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB."
-            ])
-        return render(request, "journal/export.html", context, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        items = portable.parse_export(upload.read())
-    except portable.ImportProblem as problem:
-        form.add_error("file", str(problem))
-        return render(request, "journal/export.html", context, status=400)
-    key = request.vault.data_key
-    new, duplicates = portable.plan_import(request.user, key, items)
-    pending = PendingImport(owner=request.user)
-    pending.seal(key, new)
-    pending.save()
-    return render(request, "journal/import_summary.html", {
-        "pending": pending, "new": len(new), "duplicates": duplicates, "total": len(items), "nav": "journal",
-    })
-
-
-@vault_required
-@require_POST
-def import_confirm(request, pk):
-    pending = owned(PendingImport, request, pk)
-    key = request.vault.data_key
-    try:
-        items = pending.open(key)
-    except Unreadable:
-        pending.delete()
-        messages.error(request, "That import could not be finished. Nothing was imported; please upload the file again.")
-        return redirect("journal:export")
-    with transaction.atomic():
-        new, duplicates = portable.plan_import(request.user, key, items)
-        count = portable.apply_import(request.user, key, new)
-        pending.delete()
-    messages.success(request, f"Imported {count} entries." + (f" {duplicates} were already here." if duplicates else ""))
-    return redirect("journal:list")
-
-
-@vault_required
-@require_POST
-def import_cancel(request, pk):
-    owned(PendingImport, request, pk).delete()
-    messages.info(request, "Nothing was imported.")
-    return redirect("journal:export")
-
-
-@vault_required
-@require_http_methods(["GET", "POST"])
-def delete_everything(request):
-    form = DeleteEverythingForm(request.POST or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "journal/delete_everything.html", {"form": form, "nav": "journal"}, status=400)
-        user = request.user
-        session.lock(request)
-        user.delete()  # entries, drafts, pending imports and the vault go with it
-        if settings.PRACTICE:
-            # Accounts here come only from a therapist's link, so there is no setup page to go to.
-            messages.info(request, "Everything has been deleted: your entries, drafts, keys and sign-in name.")
-            return redirect("learn:contents")
-        messages.info(request, "Everything has been deleted: your entries, drafts and keys.")
-        return redirect("vault:setup")
-    return render(request, "journal/delete_everything.html", {"form": form, "nav": "journal"})
-
-
-@require_safe
-def what_we_store(request):
-    return render(request, "journal/what_we_store.html", {"nav": "journal"})
-
-
-# --- From your therapist: assignments and sharing ----------------------------------------
-
 def opened_assignments(request):
     """The client's assignments, decrypted, with their library prompts looked up."""
     key = request.vault.data_key
@@ -527,92 +327,3 @@ def opened_assignments(request):
         }
         for copy in copies
     ]
-
-
-@vault_required
-@require_POST
-def assignment_status(request, pk):
-    copy = owned(ClientAssignment, request, pk)
-    form = AssignmentStatusForm(request.POST)
-    if not form.is_valid():
-        return error_page(request, 400, "That choice didn't come through", "Nothing was changed.")
-    if form.cleaned_data["status"]:
-        copy.status = form.cleaned_data["status"]
-    if form.cleaned_data["hidden"] is not None:
-        copy.status_hidden = form.cleaned_data["hidden"]
-    copy.save(update_fields=["status", "status_hidden"])
-    return redirect(reverse("journal:list") + "#from-therapist")
-
-
-@vault_required
-@require_http_methods(["GET", "POST"])
-def add_assignment(request):
-    """Paste (or upload) a portable code from a therapist: works with no server in common."""
-    form = PortableCodeForm(request.POST or None, request.FILES or None)
-    if request.method == "GET":
-        return render(request, "journal/add_assignment.html", {"form": form, "nav": "journal"})
-    try:
-        if not form.is_valid():
-            raise CodeProblem(" ".join(form.non_field_errors()) or "That code couldn't be read. Please paste it again.")
-        content = read_portable_code(form.cleaned_data["text"])
-    except CodeProblem as problem:
-        return render(request, "journal/add_assignment.html", {"form": form, "error": str(problem), "nav": "journal"},
-                      status=400)
-    source = content.pop("id")
-    copy = ClientAssignment(owner=request.user, source=source,
-                            due_date=date.fromisoformat(content["due"]) if content["due"] else None)
-    copy.seal(request.vault.data_key, content)
-    try:
-        with transaction.atomic():
-            copy.save(force_insert=True)
-    except IntegrityError:  # the same code twice, perhaps from a double click: it is here once
-        messages.info(request, "You have already added these prompts.")
-        return redirect(reverse("journal:list") + "#from-therapist")
-    messages.success(request, f"Prompts from {content['therapist']} are now in your journal.")
-    return redirect(reverse("journal:list") + "#from-therapist")
-
-
-def therapists_of(user):
-    return Therapist.objects.filter(client_links__client=user)
-
-
-@vault_required
-@require_http_methods(["GET", "POST"])
-def share(request, pk):
-    """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
-    entry = owned(Entry.objects.select_related("prompt"), request, pk)
-    choice = TherapistChoiceForm(request.POST if request.method == "POST" else request.GET)
-    therapist = therapists_of(request.user).filter(pk=choice.cleaned_data["therapist"]).first() if choice.is_valid() else None
-    if therapist is None:
-        raise Http404("no such therapist for this person")
-    try:
-        writing = entry.open(request.vault.data_key)
-    except Unreadable:
-        messages.error(request, "This entry can't be opened, so it can't be shared.")
-        return redirect("journal:detail", pk=entry.pk)
-    form = ShareForm(request.POST or None, initial={"title": writing.title, "text": writing.text})
-    if request.method == "POST" and form.is_valid():
-        shared = SharedEntry(entry=entry)
-        shared.seal_for(therapist, {
-            "title": form.cleaned_data["title"],
-            "text": form.cleaned_data["text"],
-            "prompt": writing.prompt_text or (entry.prompt.text if entry.prompt else ""),
-            "written_at": entry.created_at.isoformat(),
-        })
-        with transaction.atomic():
-            SharedEntry.objects.filter(entry=entry, therapist=therapist).delete()
-            shared.save()
-        messages.success(request, f"Shared with {therapist.display_name}. You can stop sharing at any time.")
-        return redirect("journal:detail", pk=entry.pk)
-    return render(request, "journal/share.html", {
-        "entry": entry, "therapist": therapist, "form": form, "nav": "journal",
-    }, status=400 if request.method == "POST" else 200)
-
-
-@vault_required
-@require_POST
-def unshare(request, pk, share_id):
-    shared = get_object_or_404(SharedEntry, pk=share_id, entry_id=pk, entry__owner=request.user)
-    shared.delete()
-    messages.success(request, "Your therapist can no longer read this entry.")
-    return redirect("journal:detail", pk=pk)

@@ -1,0 +1,134 @@
+"""The journal as a whole: export (JSON, Markdown, print), import, delete everything, and what
+we store. Exports are made on request and downloaded, never written on the server."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from reflect.vault import session
+from reflect.vault.decorators import vault_required
+
+from .. import portable
+from ..access import owned
+from ..forms import DeleteEverythingForm, ImportForm
+from ..models import Entry, PendingImport, Unreadable
+
+
+@vault_required
+@require_safe
+def export(request):
+    return render(request, "journal/export.html", {
+        "import_form": ImportForm(),
+        "count": Entry.objects.filter(owner=request.user).count(),
+        "nav": "journal",
+    })
+
+
+def download(content, filename, content_type):
+    # A plain file name: a downloads folder on a shared device should not announce what this is.
+    return HttpResponse(content, content_type=content_type,
+                        headers={"Content-Disposition": content_disposition_header(True, filename)})
+
+
+@vault_required
+@require_safe
+def export_json(request):
+    opened, _ = portable.readable_entries(request.user, request.vault.data_key)
+    return download(portable.export_json(opened), f"notes-{timezone.localdate()}.json", "application/json")
+
+
+@vault_required
+@require_safe
+def export_markdown(request):
+    opened, _ = portable.readable_entries(request.user, request.vault.data_key)
+    return download(portable.export_markdown(opened), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8")
+
+
+@vault_required
+@require_safe
+def print_view(request):
+    opened, unreadable = portable.readable_entries(request.user, request.vault.data_key)
+    return render(request, "journal/print.html", {"opened": opened, "unreadable": unreadable, "nav": "journal"})
+
+
+@vault_required
+@require_POST
+def import_upload(request):
+    form = ImportForm(request.POST, request.FILES)
+    context = {"import_form": form, "count": Entry.objects.filter(owner=request.user).count(), "nav": "journal"}
+    if not form.is_valid():
+        if "file" not in request.FILES:
+            form.errors["file"] = form.error_class([
+                f"Please choose a file. It must be smaller than {settings.FILE_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB."
+            ])
+        return render(request, "journal/export.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        items = portable.parse_export(upload.read())
+    except portable.ImportProblem as problem:
+        form.add_error("file", str(problem))
+        return render(request, "journal/export.html", context, status=400)
+    key = request.vault.data_key
+    new, duplicates = portable.plan_import(request.user, key, items)
+    pending = PendingImport(owner=request.user)
+    pending.seal(key, new)
+    pending.save()
+    return render(request, "journal/import_summary.html", {
+        "pending": pending, "new": len(new), "duplicates": duplicates, "total": len(items), "nav": "journal",
+    })
+
+
+@vault_required
+@require_POST
+def import_confirm(request, pk):
+    pending = owned(PendingImport, request, pk)
+    key = request.vault.data_key
+    try:
+        items = pending.open(key)
+    except Unreadable:
+        pending.delete()
+        messages.error(request, "That import could not be finished. Nothing was imported; please upload the file again.")
+        return redirect("journal:export")
+    with transaction.atomic():
+        new, duplicates = portable.plan_import(request.user, key, items)
+        count = portable.apply_import(request.user, key, new)
+        pending.delete()
+    messages.success(request, f"Imported {count} entries." + (f" {duplicates} were already here." if duplicates else ""))
+    return redirect("journal:list")
+
+
+@vault_required
+@require_POST
+def import_cancel(request, pk):
+    owned(PendingImport, request, pk).delete()
+    messages.info(request, "Nothing was imported.")
+    return redirect("journal:export")
+
+
+@vault_required
+@require_http_methods(["GET", "POST"])
+def delete_everything(request):
+    form = DeleteEverythingForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "journal/delete_everything.html", {"form": form, "nav": "journal"}, status=400)
+        user = request.user
+        session.lock(request)
+        user.delete()  # entries, drafts, pending imports and the vault go with it
+        if settings.PRACTICE:
+            # Accounts here come only from a therapist's link, so there is no setup page to go to.
+            messages.info(request, "Everything has been deleted: your entries, drafts, keys and sign-in name.")
+            return redirect("learn:contents")
+        messages.info(request, "Everything has been deleted: your entries, drafts and keys.")
+        return redirect("vault:setup")
+    return render(request, "journal/delete_everything.html", {"form": form, "nav": "journal"})
+
+
+@require_safe
+def what_we_store(request):
+    return render(request, "journal/what_we_store.html", {"nav": "journal"})
