@@ -35,8 +35,9 @@ run: content
 	$(PY) manage.py forget_unlock_attempts
 	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
 
+# Two processes at once (pytest-xdist), each with its own database, live server and browser.
 test: $(VENV)/.installed-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 bench: $(VENV)/.installed-test
 	$(PY) tests/bench/page_weight.py
@@ -58,8 +59,9 @@ postgres:
 	  psql "postgres://reflect@127.0.0.1:$(PGPORT)/postgres" -qc "CREATE DATABASE reflect"; \
 	echo "PostgreSQL is running: DATABASE_URL=$(PG_URL)"
 
+# The browser tests drive the same pages whatever the database: `make test` runs them, on SQLite.
 test-postgres: $(VENV)/.installed-test postgres
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -m "not browser"
 
 # The practice profile, locally, for trying it out: plain HTTP on 127.0.0.1, so secure cookies
 # and the HTTPS redirect are turned off here and only here. A new secret key each run.

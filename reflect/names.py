@@ -17,13 +17,13 @@ LOOK_ALIKE_PAIRS = (("rn", "m"), ("vv", "w"))
 LOOK_ALIKE_CHARACTERS = str.maketrans({"0": "o", "1": "i", "l": "i"})
 
 
-def normalise(name):
+def normalise(name: str) -> str:
     """The same name, however it was typed: compatibility forms (full-width letters, ligatures)
     folded by NFKC, then case folded, so "ALEX", "Alex" and "ａｌｅｘ" are all "alex"."""
     return unicodedata.normalize("NFKC", name).casefold().strip()
 
 
-def skeleton(name):
+def skeleton(name: str) -> str:
     """What a name looks like at a glance: two names with the same skeleton are too easy to mix up
     (alex.4821, a1ex.4821, al-ex.4821). Skeletons are stored, so a change here needs a migration
     that works them out again."""

@@ -1,21 +1,62 @@
 import pytest
+from django.apps import apps
+from django.core import serializers
 from django.core.management import call_command
+
+# The rows `load_content` adds, model by model in an order that can be inserted (a row's foreign
+# keys before it, many-to-many links last), kept from the one real load at the start of the session.
+CONTENT_ROWS = []
+
+
+def rows_by_model():
+    """Every row in the database, model by model, in an order they can be inserted again."""
+    models = serializers.sort_dependencies([(config, None) for config in apps.get_app_configs()], allow_cycles=True)
+    links = [model for model in apps.get_models(include_auto_created=True) if model._meta.auto_created]
+    return {model: {row.pk: row for row in model._base_manager.all()} for model in models + links}
+
+
+def rows_added(before, after):
+    """[(model, [rows]), ...]: the rows in `after` that `before` did not have."""
+    added = [(model, [row for pk, row in rows.items() if pk not in before[model]]) for model, rows in after.items()]
+    return [(model, rows) for model, rows in added if rows]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the real material, prompts and helplines from fixtures/."""
     with django_db_blocker.unblock():
+        before = rows_by_model()
         call_command("load_content", verbosity=0)
+        CONTENT_ROWS.extend(rows_added(before, rows_by_model()))
 
 
 @pytest.fixture
 def content(db):
-    """For transactional tests, which start from an empty database."""
-    call_command("load_content", verbosity=0)
+    """For transactional tests, which start from an empty database: the rows that `load_content`
+    made at the start of the session, put back as they were, which is far quicker than reading
+    the fixtures again. A database that still has content gets the real command."""
+    if any(model._base_manager.exists() for model, _ in CONTENT_ROWS):
+        call_command("load_content", verbosity=0)
+        return
+    for model, rows in CONTENT_ROWS:
+        model._base_manager.bulk_create(rows)
 
 
 PASSPHRASE = "maple kettle river tuesday"
+
+SUMMARY_LINES = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """Lines a pytest-xdist worker left for the summary (the fuzzer's tally), kept to print at the end."""
+    lines = getattr(node, "workeroutput", {}).get("summary_lines", [])
+    node.config.stash.setdefault(SUMMARY_LINES, []).extend(f"[{node.gateway.id}] {line}" for line in lines)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash.get(SUMMARY_LINES, []):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -56,7 +56,11 @@ def tally(request):
     lines = counted.lines(harness.routes())
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is not None and capture is not None:
+    if hasattr(request.config, "workeroutput"):
+        # A pytest-xdist worker's own output is never shown: the controller prints these lines in
+        # its summary (tests/conftest.py), one tally for the kinds of user each worker fuzzed.
+        request.config.workeroutput.setdefault("summary_lines", []).extend(lines)
+    elif reporter is not None and capture is not None:
         with capture.global_and_fixture_disabled():
             reporter.write_line("")
             for line in lines:

@@ -1,11 +1,13 @@
 """Crisis numbers: only verified rows from the TSV, dialable, for the person's country."""
 
+import ast
 import json
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from reflect.safety.helplines import (
@@ -22,6 +24,8 @@ from reflect.safety.models import Helpline
 from reflect.safety.shell import COUNTRY_COOKIE
 
 FIXTURE = Path(settings.BASE_DIR, "fixtures", "helplines.json")
+PROJECT_TSV = Path(settings.BASE_DIR, "fixtures", "helplines.tsv")
+SHARED_TSV = Path(settings.BASE_DIR).parent / "shared" / "reference" / "helplines-verified.tsv"
 COMPARED_FIELDS = ["service_name", "source_url", "evidence_quote", "confidence"]
 
 
@@ -50,6 +54,67 @@ def test_fixture_holds_exactly_the_verified_rows_of_the_tsv(tsv_rows, fixture_ro
 
 def test_fixture_is_what_the_builder_makes_from_the_tsv(tsv_rows):
     assert json.loads(FIXTURE.read_text(encoding="utf-8")) == fixture_records(tsv_rows)
+
+
+def test_the_verified_list_the_fixture_is_built_from_is_kept_in_the_project():
+    """A fresh clone needs nothing beside it to build the fixture or to test it."""
+    assert settings.REFLECT_HELPLINES_TSV == PROJECT_TSV
+    assert PROJECT_TSV.is_file()
+
+
+def test_the_builder_reads_the_project_copy_by_default(tmp_path):
+    rebuilt = tmp_path / "helplines.json"
+    call_command("build_helplines_fixture", out=rebuilt, verbosity=0)
+    assert rebuilt.read_bytes() == FIXTURE.read_bytes()
+
+
+@pytest.mark.skipif(not SHARED_TSV.exists(),
+                    reason=f"no ../shared beside this clone ({SHARED_TSV}) to compare fixtures/helplines.tsv with")
+def test_the_project_copy_is_the_shared_verified_list():
+    assert PROJECT_TSV.read_bytes() == SHARED_TSV.read_bytes(), (
+        "fixtures/helplines.tsv is not the same as ../shared/reference/helplines-verified.tsv. Copy it over "
+        "(cp ../shared/reference/helplines-verified.tsv fixtures/helplines.tsv), rebuild the fixture "
+        "(.venv/bin/python manage.py build_helplines_fixture) and read the change to fixtures/helplines.json."
+    )
+
+
+@pytest.mark.django_db
+def test_loading_helplines_removes_a_number_taken_out_of_the_list():
+    Helpline.objects.create(country="GB", kind=Helpline.CRISIS, service_name="A line no longer listed",
+                            source_url="https://example.org/", evidence_quote="-", confidence="verified")
+    call_command("load_helplines", verbosity=0)
+    assert not Helpline.objects.filter(service_name="A line no longer listed").exists()
+    assert Helpline.objects.count() == len(json.loads(FIXTURE.read_text(encoding="utf-8")))
+
+
+@pytest.mark.django_db
+def test_helplines_come_grouped_in_the_order_a_person_in_trouble_needs_them():
+    groups = Helpline.objects.by_kind("GB")
+    assert [(kind, label) for kind, label, _ in groups] == Helpline.KIND_CHOICES
+    assert all(line.country == "GB" and line.kind == kind for kind, _, lines in groups for line in lines)
+    assert sum(len(lines) for _, _, lines in groups) == Helpline.objects.filter(country="GB").count()
+    assert [lines for _, _, lines in Helpline.objects.by_kind("INTL")] == [[], [], []]
+
+
+def imported_modules(path):
+    """Every module a Python file imports, relative ones written as `.name`."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            names += [module] + [f"{module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def test_no_view_imports_a_context_processor():
+    """Context processors feed templates; what views share with them lives beside the data."""
+    views = [path for path in Path(settings.BASE_DIR, "reflect").rglob("*.py")
+             if path.name == "views.py" or path.parent.name == "views"]
+    assert views
+    offenders = [f"{path}: {name}" for path in views for name in imported_modules(path) if "context_processors" in name]
+    assert not offenders
 
 
 def test_unverified_rows_are_left_out(tsv_rows, fixture_rows):

@@ -1,17 +1,14 @@
-"""Headers on every response, no other origin anywhere, and a quick exit that always works."""
+"""Across the whole site: security headers on every response, and nothing from another origin anywhere.
+
+The practice profile's deployment checks at the end test reflect/settings.py; they belong in
+tests/test_settings.py once that file is free to edit."""
 
 import re
 from html import unescape
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError
-from django.test import Client, RequestFactory
-from django.urls import reverse
-
-from reflect.safety import views as safety_views
 
 pytestmark = pytest.mark.django_db
 
@@ -89,89 +86,6 @@ def test_bootstrap_css_we_serve_loads_nothing_from_elsewhere(client):
     css = b"".join(response.streaming_content).decode()
     assert not re.findall(r"url\((?!['\"]?data:)", css)
     assert "@import" not in css
-
-
-class TestQuickExitWithoutJavaScript:
-    def test_the_link_locks_and_leaves_with_a_303(self, client):
-        session = client.session
-        session["marker"] = "something private"
-        session.save()
-        old_key = session.session_key
-        response = client.get(reverse("safety:leave"))
-        assert response.status_code == 303
-        assert response["Location"] == settings.REFLECT_EXIT_URL
-        assert '"cache"' in response["Clear-Site-Data"] and '"storage"' in response["Clear-Site-Data"]
-        assert "no-store" in response["Cache-Control"]
-        from django.contrib.sessions.models import Session
-        assert not Session.objects.filter(session_key=old_key).exists()
-
-    def test_the_script_path_needs_no_csrf_token_and_answers_at_once(self):
-        client = Client(enforce_csrf_checks=True)
-        response = client.post(reverse("safety:leave"))
-        assert response.status_code == 204
-        assert '"cache"' in response["Clear-Site-Data"] and '"storage"' in response["Clear-Site-Data"]
-
-    def test_a_local_neutral_page_can_be_chosen(self, client, settings):
-        settings.REFLECT_EXIT_URL = "local"
-        response = client.get(reverse("safety:leave"))
-        assert response["Location"] == reverse("safety:neutral")
-        html = client.get(reverse("learn:contents")).content.decode()
-        assert f'data-exit-url="{reverse("safety:neutral")}"' in html
-
-
-def test_a_missing_csrf_token_gets_a_clear_page_with_the_shell():
-    client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("safety:country"), {"country": "GB", "next": "/"})
-    assert response.status_code == 403
-    html = response.content.decode()
-    assert "That form had expired" in html
-    assert 'id="quick-exit"' in html
-
-
-def test_server_error_page_keeps_the_shell():
-    request = RequestFactory().get("/")
-    response = safety_views.server_error(request)
-    assert response.status_code == 500
-    html = response.content.decode()
-    assert 'id="quick-exit"' in html and 'class="safety-footer"' in html
-
-
-def test_server_error_page_survives_a_broken_database():
-    request = RequestFactory().get("/")
-    with mock.patch("reflect.safety.context_processors.Helpline.objects.filter", side_effect=OperationalError):
-        response = safety_views.server_error(request)
-    assert response.status_code == 500
-    html = response.content.decode()
-    assert f'href="{reverse("safety:leave")}"' in html
-    assert "local emergency number" in html
-
-
-class TestCsrfUnderNoReferrer:
-    """With no-referrer, browsers send `Origin: null`; Sec-Fetch-Site proves the form is ours."""
-
-    def post_country(self, with_token=True, **headers):
-        client = Client(enforce_csrf_checks=True)
-        client.get(reverse("learn:contents"))
-        data = {"country": "GB", "next": "/"}
-        if with_token:
-            data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
-        return client.post(reverse("safety:country"), data, **headers)
-
-    def test_our_own_form_is_accepted(self):
-        response = self.post_country(HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
-        assert response.status_code == 303
-
-    def test_a_null_origin_from_another_site_is_refused(self):
-        assert self.post_country(HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
-        assert self.post_country(HTTP_ORIGIN="null").status_code == 403
-
-    def test_another_origin_is_refused(self):
-        response = self.post_country(HTTP_ORIGIN="https://attacker.example", HTTP_SEC_FETCH_SITE="same-origin")
-        assert response.status_code == 403
-
-    def test_the_token_is_still_required(self):
-        response = self.post_country(with_token=False, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
-        assert response.status_code == 403
 
 
 def test_practice_profile_passes_the_deployment_checks():

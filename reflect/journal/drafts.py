@@ -8,22 +8,24 @@ request sent as a page closes can carry at most 64 KiB.
 
 import uuid
 import zlib
+from typing import Any
 
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from reflect.prompts.models import Prompt
 
-from .forms import one_kind_of_newline
+from .forms import DraftForm, one_kind_of_newline
 from .models import Draft, Entry, Unreadable, Writing
 
 
-def text_checksum(text):
+def text_checksum(text: str) -> int:
     """CRC-32 of the text's UTF-16 code units, as the writing page's script computes it."""
     return zlib.crc32(text.encode("utf-16-le"))
 
 
-def saved_text(request, data):
+def saved_text(request: HttpRequest, data: dict[str, Any]) -> str | None:
     """The text the page started from: its draft's, else the entry's being edited, else none."""
     key = request.vault.data_key
     for model, pk in ((Draft, data["draft_id"]), (Entry, data["entry"])):
@@ -36,7 +38,7 @@ def saved_text(request, data):
     return ""
 
 
-def typed_text(request, form):
+def typed_text(request: HttpRequest, form: DraftForm) -> tuple[str, bool]:
     """(text, whole): the text to keep, and False when a splice no longer fits what is saved.
 
     A splice that doesn't fit is never forced onto other text: its new part is kept on its own.
@@ -56,7 +58,7 @@ def typed_text(request, form):
     return base[:start] + data["splice_text"] + base[len(base) - end:], True
 
 
-def keep_draft(request, form, text, whole=True):
+def keep_draft(request: HttpRequest, form: DraftForm, text: str, whole: bool = True) -> tuple[Draft | None, str]:
     """Saves the draft; returns (draft or None when there was nothing to keep, what happened)."""
     data = form.cleaned_data
     writing = Writing(text, data["title"], data["distress_before"], data["distress_after"])

@@ -1,8 +1,11 @@
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -14,7 +17,7 @@ TITLE_MAX = 200
 REVISION_MAX = 2**31 - 1
 
 
-def without_control_characters(data, names=("title", "text")):
+def without_control_characters(data: QueryDict, names: Iterable[str] = ("title", "text")) -> tuple[QueryDict, bool]:
     """A copy of the POST data with invisible control characters taken out, and whether any were."""
     data = data.copy()
     removed = False
@@ -26,7 +29,7 @@ def without_control_characters(data, names=("title", "text")):
     return data, removed
 
 
-def one_kind_of_newline(text):
+def one_kind_of_newline(text: str) -> str:
     """Browsers send a textarea's line breaks as CRLF and show them as LF; we keep LF only."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -35,11 +38,11 @@ class TypedText(forms.CharField):
     """Text as a person typed it, with invisible control characters taken out and one kind of
     newline, before any length is counted."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return one_kind_of_newline(CONTROL_CHARACTERS.sub("", super().to_python(value)))
 
 
-def rating_field(label):
+def rating_field(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=RATING_CHOICES, coerce=int, empty_value=None, required=False,
         help_text="0 is calm, 10 is the most upset you can imagine. You can skip this.",
@@ -69,7 +72,7 @@ class EntryForm(forms.Form):
         super().__init__(data, *args, **kwargs)
         self.fields["text"].validators.append(max_length_validator(settings.REFLECT_ENTRY_MAX_CHARS))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.removed_control_characters:
             raise ValidationError(
@@ -79,7 +82,7 @@ class EntryForm(forms.Form):
         return cleaned
 
 
-def max_length_validator(limit):
+def max_length_validator(limit: int) -> Callable[[str], None]:
     def validate(value):
         if len(value) > limit:
             raise ValidationError(
@@ -93,7 +96,7 @@ class OrNothing:
     """A draft field that turns a value it can't read into None instead of refusing the draft:
     a save made while someone types or leaves must keep their words, whatever else is odd."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         try:
             return super().clean(value)
         except ValidationError:
@@ -116,7 +119,7 @@ class LenientSlug(OrNothing, forms.SlugField):
     pass
 
 
-def whole_text_field():
+def whole_text_field() -> TypedText:
     return TypedText(required=False, strip=False, validators=[max_length_validator(settings.REFLECT_ENTRY_MAX_CHARS)])
 
 
@@ -144,11 +147,11 @@ class DraftForm(forms.Form):
     splice_base_length = LenientInteger(required=False, min_value=0, max_value=settings.REFLECT_ENTRY_MAX_CHARS)
     splice_base_checksum = LenientInteger(required=False, min_value=0, max_value=2**32 - 1)
 
-    def clean_title(self):
+    def clean_title(self) -> str:
         return self.cleaned_data["title"].replace("\n", " ")[:TITLE_MAX]
 
     @property
-    def is_splice(self):
+    def is_splice(self) -> bool:
         names = ("splice_start", "splice_end", "splice_base_length", "splice_base_checksum")
         return all(self.cleaned_data.get(name) is not None for name in names)
 
@@ -180,7 +183,7 @@ class DeleteEverythingForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def clean_confirmation(self):
+    def clean_confirmation(self) -> str:
         typed = " ".join(self.cleaned_data["confirmation"].lower().split())
         if typed != self.PHRASE:
             raise ValidationError(f"Nothing was deleted. To go ahead, type “{self.PHRASE}” exactly.")

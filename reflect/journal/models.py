@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import json
 import uuid
 from dataclasses import asdict, dataclass
@@ -21,11 +23,11 @@ class Writing:
     distress_after: int | None = None
     prompt_text: str = ""  # a therapist's own prompt, when the entry answers one
 
-    def to_bytes(self):
+    def to_bytes(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     @classmethod
-    def from_bytes(cls, data):
+    def from_bytes(cls, data: bytes) -> Writing:
         values = json.loads(data.decode("utf-8"))
         return cls(
             text=values.get("text", ""),
@@ -35,7 +37,7 @@ class Writing:
             prompt_text=values.get("prompt_text") or "",
         )
 
-    def display_title(self):
+    def display_title(self) -> str:
         if self.title:
             return self.title
         first_line = self.text.strip().split("\n", 1)[0]
@@ -56,10 +58,10 @@ class SealedWriting(SealedRow, models.Model):
     class Meta:
         abstract = True
 
-    def encode(self, writing):
+    def encode(self, writing: Writing) -> bytes:
         return writing.to_bytes()
 
-    def decode(self, plaintext):
+    def decode(self, plaintext: bytes) -> Writing:
         return Writing.from_bytes(plaintext)
 
 

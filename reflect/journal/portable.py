@@ -7,7 +7,9 @@ import hashlib
 import json
 import math
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone as dt_timezone
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +20,9 @@ from reflect.prompts.models import Prompt
 
 from .forms import CONTROL_CHARACTERS, TITLE_MAX
 from .models import Entry, Unreadable, Writing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FORMAT = "reflect-journal"
 VERSION = 1
@@ -37,7 +42,7 @@ class ImportProblem(Exception):
     """The file can't be imported; the message says why in plain words."""
 
 
-def readable_entries(owner, data_key):
+def readable_entries(owner: "User", data_key: bytes) -> tuple[list[tuple[Entry, Writing]], int]:
     """(entry, writing) for every entry that opens, newest first, and how many did not."""
     opened, unreadable = [], 0
     for entry in Entry.objects.filter(owner=owner).select_related("prompt__dynamic").iterator(chunk_size=500):
@@ -48,7 +53,7 @@ def readable_entries(owner, data_key):
     return opened, unreadable
 
 
-def export_document(opened):
+def export_document(opened: Iterable[tuple[Entry, Writing]]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -70,11 +75,11 @@ def export_document(opened):
     }
 
 
-def export_json(opened):
+def export_json(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
     return json.dumps(export_document(opened), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def export_markdown(opened):
+def export_markdown(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
     lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
     for entry, writing in opened:
         lines += [f"## {writing.display_title() or 'Untitled'}", "", f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*", ""]
@@ -88,17 +93,17 @@ def export_markdown(opened):
     return "\n".join(lines).encode("utf-8")
 
 
-def fingerprint(created_at, writing):
+def fingerprint(created_at: datetime, writing: Writing) -> str:
     """Recognises the same entry even when it arrives under another id."""
     content = json.dumps([created_at.isoformat(), writing.title, writing.text], ensure_ascii=False)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def size_limit_in_mb():
+def size_limit_in_mb() -> int:
     return math.ceil(settings.FILE_UPLOAD_MAX_MEMORY_SIZE / 2**20)
 
 
-def nested_too_deep(document):
+def nested_too_deep(document: Any) -> bool:
     """Whether lists and objects sit more than MAX_DEPTH inside each other."""
     waiting = [(document, 1)]
     while waiting:
@@ -110,7 +115,7 @@ def nested_too_deep(document):
     return False
 
 
-def parse_export(raw):
+def parse_export(raw: bytes) -> list[dict[str, Any]]:
     """Bytes of an uploaded file -> list of entry dicts, or ImportProblem. Reads, never writes."""
     if len(raw) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
         raise ImportProblem(
@@ -158,7 +163,7 @@ def parse_export(raw):
     return parsed
 
 
-def parse_entry(item):
+def parse_entry(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise ValueError("not an entry")
     text, title, prompt_text = item.get("text"), item.get("title") or "", item.get("prompt_text") or ""
@@ -210,7 +215,7 @@ class OutOfRange(ValueError):
     pass
 
 
-def moment(value):
+def moment(value: str) -> datetime:
     """An ISO 8601 date and time as UTC, between EARLIEST and LATEST; no offset means UTC."""
     parsed = datetime.fromisoformat(value)
     if timezone.is_naive(parsed):
@@ -224,7 +229,7 @@ def moment(value):
     return parsed
 
 
-def is_prompt_slug(value):
+def is_prompt_slug(value: object) -> bool:
     if not isinstance(value, str) or len(value) > PROMPT_SLUG_MAX:
         return False
     try:
@@ -234,13 +239,13 @@ def is_prompt_slug(value):
     return True
 
 
-def chunked(values):
+def chunked(values: Iterable[str]) -> Iterator[list[str]]:
     values = list(values)
     for start in range(0, len(values), CHUNK):
         yield values[start:start + CHUNK]
 
 
-def plan_import(owner, data_key, items):
+def plan_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """Sorts parsed entries into new ones and ones already in the journal."""
     opened, _ = readable_entries(owner, data_key)
     known_ids = {str(pk) for pk in Entry.objects.filter(owner=owner).values_list("id", flat=True)}
@@ -258,7 +263,7 @@ def plan_import(owner, data_key, items):
     return new, duplicates
 
 
-def apply_import(owner, data_key, items):
+def apply_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> int:
     prompts, taken = {}, set()
     for slugs in chunked({item["prompt"] for item in items if item["prompt"]}):
         prompts.update((prompt.slug, prompt) for prompt in Prompt.objects.filter(slug__in=slugs))

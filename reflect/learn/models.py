@@ -5,7 +5,7 @@ from django.urls import reverse
 class SlugManager(models.Manager):
     """Lets fixtures refer to rows by slug, so a clinician can edit them by hand."""
 
-    def get_by_natural_key(self, slug):
+    def get_by_natural_key(self, slug: str) -> models.Model:
         return self.get(slug=slug)
 
 
@@ -23,10 +23,10 @@ class Reference(models.Model):
     class Meta:
         ordering = ["order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.authors} ({self.year})"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
@@ -46,11 +46,11 @@ class Section(models.Model):
     class Meta:
         ordering = ["order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("learn:section", args=[self.slug])

@@ -1,3 +1,4 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -10,7 +11,7 @@ REFERENCES_TITLE = "Where this comes from"
 
 
 @require_safe
-def contents(request):
+def contents(request: HttpRequest) -> HttpResponse:
     return render(request, "learn/contents.html", {
         "sections": Section.objects.all(),
         "references_title": REFERENCES_TITLE,
@@ -19,7 +20,7 @@ def contents(request):
 
 
 @require_safe
-def section(request, slug):
+def section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     following = Section.objects.filter(order__gt=section.order).first()
     return render(request, "learn/section.html", {
@@ -33,7 +34,7 @@ def section(request, slug):
 
 
 @require_safe
-def references(request):
+def references(request: HttpRequest) -> HttpResponse:
     return render(request, "learn/references.html", {
         "references": Reference.objects.all(),
         "title": REFERENCES_TITLE,

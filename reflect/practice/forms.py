@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +10,8 @@ from reflect.journal.forms import CONTROL_CHARACTERS, TITLE_MAX, TypedText, max_
 from reflect.prompts.models import Prompt
 from reflect.vault.forms import NewPassphraseMixin, PASSPHRASE_HELP, passphrase_field
 
+from .models import Therapist
+
 MAX_CUSTOM_PROMPTS = 10
 CUSTOM_PROMPT_MAX = 1000
 # Leaves room for the number added to it, in a name that stays easy to type.
@@ -15,7 +19,7 @@ MAX_CHOSEN_NAME = 30
 
 
 class PromptChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, prompt):
+    def label_from_instance(self, prompt: Prompt) -> str:
         return prompt.text
 
 
@@ -38,7 +42,7 @@ class AssignmentForm(forms.Form):
         if dynamic is not None:
             self.fields["prompts"].queryset = self.fields["prompts"].queryset.filter(dynamic=dynamic)
 
-    def clean_custom(self):
+    def clean_custom(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["custom"].splitlines() if line.strip()]
         if len(lines) > MAX_CUSTOM_PROMPTS:
             raise ValidationError(f"Please give at most {MAX_CUSTOM_PROMPTS} of your own prompts.")
@@ -48,13 +52,13 @@ class AssignmentForm(forms.Form):
             raise ValidationError("A prompt contains invisible control characters; please retype it.")
         return lines
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("prompts") and not cleaned.get("custom") and not self.errors:
             raise ValidationError("Choose at least one prompt from the library, or write one of your own.")
         return cleaned
 
-    def content(self, therapist):
+    def content(self, therapist: Therapist) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "therapist": therapist.display_name,
@@ -83,7 +87,7 @@ class JoinForm(NewPassphraseMixin, CodeForm):
     new_passphrase = passphrase_field("Choose a passphrase", PASSPHRASE_HELP, "new-password")
     new_passphrase_again = passphrase_field("Type it again", autocomplete="new-password")
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         # Never a word about whether a name exists: the number added later keeps names apart.
         username = names.normalise(self.cleaned_data["username"])
         if not names.ALLOWED.fullmatch(username):
@@ -122,7 +126,7 @@ class PortableCodeForm(forms.Form):
     file = forms.FileField(label="Or choose the file", required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         upload = cleaned.get("file")
         text = upload.read(self.MAX_CHARS + 1).decode("utf-8", errors="replace") if upload else cleaned.get("code", "")

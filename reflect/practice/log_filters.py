@@ -15,12 +15,12 @@ JOIN_PATH = re.compile(r"(/practice/join/|%2Fpractice%2Fjoin%2F)[^\s\"'?&#]+", r
 HIDDEN = r"\1[code hidden]"
 
 
-def hide_codes(text):
+def hide_codes(text: str) -> str:
     return JOIN_PATH.sub(HIDDEN, text)
 
 
 class HideAssignmentCodes(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a record that can't be formatted is left for logging's own error handling

@@ -1,6 +1,9 @@
+from __future__ import annotations
+
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +12,9 @@ from django.utils import timezone
 from reflect.journal.models import Entry
 from reflect.vault import crypto
 from reflect.vault.sealing import Unreadable, associated_data
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Therapist(models.Model):
@@ -24,18 +30,18 @@ class Therapist(models.Model):
     def __str__(self):
         return self.display_name
 
-    def associated_data(self):
+    def associated_data(self) -> bytes:
         return associated_data("therapist-private-key", user=self.user_id)
 
     @classmethod
-    def create(cls, user, display_name, data_key):
+    def create(cls, user: User, display_name: str, data_key: bytes) -> Therapist:
         private, public = crypto.new_key_pair()
         therapist = cls(user=user, display_name=display_name, public_key=public)
         therapist.sealed_private_key = crypto.seal(data_key, private, therapist.associated_data())
         therapist.save()
         return therapist
 
-    def private_key(self, data_key):
+    def private_key(self, data_key: bytes) -> bytes:
         return crypto.unseal(data_key, self.sealed_private_key, self.associated_data())
 
 
@@ -75,15 +81,15 @@ class SharedEntry(models.Model):
     def __str__(self):
         return f"shared entry {self.id}"
 
-    def associated_data(self):
+    def associated_data(self) -> bytes:
         return associated_data("share", self.id, therapist=self.therapist_id)
 
-    def seal_for(self, therapist, shared):
+    def seal_for(self, therapist: Therapist, shared: dict[str, str]) -> None:
         self.therapist = therapist
         self.ephemeral_public_key, self.ciphertext = crypto.seal_to(
             therapist.public_key, json.dumps(shared).encode("utf-8"), self.associated_data())
 
-    def open(self, therapist_private_key):
+    def open(self, therapist_private_key: bytes) -> dict[str, Any]:
         try:
             return json.loads(crypto.unseal_from(therapist_private_key, self.ephemeral_public_key,
                                                  self.ciphertext, self.associated_data()))
@@ -91,7 +97,7 @@ class SharedEntry(models.Model):
             raise Unreadable(str(self.id)) from error
 
 
-def default_expiry():
+def default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.REFLECT_ASSIGNMENT_DAYS)
 
 
@@ -127,11 +133,13 @@ class Assignment(models.Model):
     def __str__(self):
         return f"assignment {self.id}"
 
-    def associated_data(self, part):
+    def associated_data(self, part: str) -> bytes:
         return associated_data(f"assignment-{part}", self.id, therapist=self.therapist_id)
 
     @classmethod
-    def create(cls, therapist, therapist_key, content, due_date=None):
+    def create(
+        cls, therapist: Therapist, therapist_key: bytes, content: dict[str, Any], due_date: date | None = None,
+    ) -> tuple[Assignment, str]:
         code = crypto.new_code()
         now = timezone.now()
         assignment = cls(therapist=therapist, code_lookup=crypto.code_lookup(code), due_date=due_date,
@@ -142,14 +150,14 @@ class Assignment(models.Model):
         assignment.save()
         return assignment, code
 
-    def code(self, therapist_key):
+    def code(self, therapist_key: bytes) -> str:
         return crypto.unseal(therapist_key, self.sealed_code, self.associated_data("code")).decode()
 
-    def content_with_code(self, code):
+    def content_with_code(self, code: str) -> dict[str, Any]:
         return json.loads(crypto.unseal(crypto.key_from_code(code), self.sealed_content, self.associated_data("content")))
 
     @property
-    def state(self):
+    def state(self) -> str:
         if self.revoked_at:
             return "revoked"
         if self.redeemed_at:

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
+from typing import Any
 
 from django.utils import timezone
 
@@ -29,23 +30,23 @@ class CodeProblem(Exception):
     """The code can't be used; the message says why in plain words."""
 
 
-def portable_id(assignment_code):
+def portable_id(assignment_code: str) -> str:
     """Derived from the server code: stable, so the same code added twice, or a code whose
     assignment was withdrawn on this server, is recognised."""
     return hashlib.sha256(b"reflect portable:" + assignment_code.encode()).hexdigest()[:32]
 
 
-def portable_code(content, assignment_code, expires_at):
+def portable_code(content: dict[str, Any], assignment_code: str, expires_at: datetime) -> str:
     body = {"id": portable_id(assignment_code), "expires": expires_at.isoformat(), **content}
     payload = base64.urlsafe_b64encode(json.dumps(body, ensure_ascii=False).encode("utf-8")).decode().rstrip("=")
     return f"{PREFIX}.{payload}.{checksum(payload)}"
 
 
-def checksum(payload):
+def checksum(payload: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def read_portable_code(text):
+def read_portable_code(text: str) -> dict[str, Any]:
     """The assignment in a portable code, as a dict, or a CodeProblem. On the server that made
     it, a code whose assignment the therapist has withdrawn is refused too."""
     content = parse_portable_code(text)
@@ -57,11 +58,11 @@ def read_portable_code(text):
     return content
 
 
-def withdrawn_here(portable_id):
+def withdrawn_here(portable_id: str) -> bool:
     return Assignment.objects.filter(portable_id=portable_id, revoked_at__isnull=False).exists()
 
 
-def parse_portable_code(text):
+def parse_portable_code(text: str) -> dict[str, Any]:
     if len(text) > MAX_CODE_CHARS:
         raise CodeProblem("This is much longer than a code from a therapist. Please check you copied the right text.")
     parts = "".join(text.split()).split(".")
@@ -96,7 +97,7 @@ def parse_portable_code(text):
     return content
 
 
-def text_value(value, default=""):
+def text_value(value: object, default: str = "") -> str:
     if value is None:
         return default
     if not isinstance(value, str):
@@ -104,7 +105,7 @@ def text_value(value, default=""):
     return value
 
 
-def text_list(value, limit):
+def text_list(value: object, limit: int) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > limit or not all(isinstance(item, str) for item in value):
@@ -112,7 +113,7 @@ def text_list(value, limit):
     return value
 
 
-def expiry(value):
+def expiry(value: object) -> datetime:
     """An aware datetime. Reflect always writes the zone, so a time without one (naive) did not
     come from Reflect and is refused rather than guessed at; so is one outside the calendar in UTC."""
     try:
@@ -124,7 +125,7 @@ def expiry(value):
         raise CodeProblem(UNREADABLE)
 
 
-def due_date(value):
+def due_date(value: object) -> str | None:
     """None, or the due date as ISO text (YYYY-MM-DD)."""
     if value is None:
         return None

@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from .models import Dynamic
 
@@ -7,19 +7,13 @@ from .models import Dynamic
 class TopicForm(forms.Form):
     """`?dynamic=<slug>`: show only one topic's prompts or entries."""
 
-    dynamic = forms.SlugField(required=False, max_length=100)
-
-    def clean_dynamic(self):
-        slug = self.cleaned_data["dynamic"]
-        if not slug:
-            return None
-        topic = Dynamic.objects.filter(slug=slug).first()
-        if topic is None:
-            raise ValidationError("We don't know that topic.")
-        return topic
+    dynamic = forms.ModelChoiceField(
+        queryset=Dynamic.objects.all(), to_field_name="slug", required=False,
+        error_messages={"invalid_choice": "We don't know that topic."},
+    )
 
 
-def chosen_topic(query):
+def chosen_topic(query: QueryDict | dict[str, str]) -> tuple[Dynamic | None, bool]:
     """(the topic asked for or None, whether the request named one we don't know)."""
     form = TopicForm(query)
     if form.is_valid():

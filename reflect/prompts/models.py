@@ -18,13 +18,13 @@ class Dynamic(models.Model):
     class Meta:
         ordering = ["order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("prompts:dynamic", args=[self.slug])
 
 
@@ -44,15 +44,15 @@ class Prompt(models.Model):
             models.UniqueConstraint(fields=["dynamic", "order"], name="prompt_order_unique_in_dynamic"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return Truncator(self.text).words(10)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
     natural_key.dependencies = ["prompts.dynamic", "learn.section"]
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("prompts:prompt", args=[self.slug])
 
 
@@ -70,11 +70,11 @@ class Exercise(models.Model):
     class Meta:
         ordering = ["order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def step_list(self):
+    def step_list(self) -> list[str]:
         return [line.strip() for line in self.steps.splitlines() if line.strip()]

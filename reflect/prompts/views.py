@@ -1,3 +1,5 @@
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -8,7 +10,7 @@ from .models import Dynamic, Exercise, Prompt
 
 
 @require_safe
-def library(request):
+def library(request: HttpRequest) -> HttpResponse:
     return render(request, "prompts/library.html", {
         "dynamics": Dynamic.objects.prefetch_related("prompts"),
         "nav": "reflect",
@@ -16,7 +18,7 @@ def library(request):
 
 
 @require_safe
-def dynamic(request, slug):
+def dynamic(request: HttpRequest, slug: str) -> HttpResponse:
     dynamic = get_object_or_404(Dynamic, slug=slug)
     return render(request, "prompts/dynamic.html", {
         "dynamic": dynamic,
@@ -28,12 +30,12 @@ def dynamic(request, slug):
     })
 
 
-def dynamic_sections(dynamic):
+def dynamic_sections(dynamic: Dynamic) -> QuerySet[Section]:
     return Section.objects.filter(prompts__dynamic=dynamic).distinct()
 
 
 @require_safe
-def prompt(request, slug):
+def prompt(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = get_object_or_404(Prompt.objects.select_related("dynamic"), slug=slug)
     siblings = Prompt.objects.filter(dynamic=prompt.dynamic)
     return render(request, "prompts/prompt.html", {
@@ -47,5 +49,5 @@ def prompt(request, slug):
 
 
 @require_safe
-def ground(request):
+def ground(request: HttpRequest) -> HttpResponse:
     return render(request, "prompts/ground.html", {"exercises": Exercise.objects.all(), "nav": "ground"})

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .helplines import COUNTRY_NAMES
@@ -6,19 +9,13 @@ from .models import Helpline
 from .shell import chosen_country, country_choices, exit_url, preferences
 
 
-def helplines_by_kind(country):
-    """[(kind, label, [helpline, ...]), ...] in the order a person in trouble needs them."""
-    lines = list(Helpline.objects.filter(country=country))
-    return [(kind, label, [line for line in lines if line.kind == kind]) for kind, label in Helpline.KIND_CHOICES]
-
-
-def safety(request):
+def safety(request: HttpRequest) -> dict[str, Any]:
     country = chosen_country(request)
     return {
         "country": country,
         "country_name": COUNTRY_NAMES.get(country, ""),
         "country_choices": country_choices(),
-        "helplines": SimpleLazyObject(lambda: helplines_by_kind(country)),
+        "helplines": SimpleLazyObject(lambda: Helpline.objects.by_kind(country)),
         "helpline_directory_url": settings.REFLECT_HELPLINE_DIRECTORY_URL,
         "exit_url": exit_url(),
         "prefs": preferences(request),

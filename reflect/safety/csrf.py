@@ -1,10 +1,12 @@
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from django.http import HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 
 
-def fetch_metadata_origin(get_response):
+def fetch_metadata_origin(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """Lets Django's CSRF protection work under `Referrer-Policy: no-referrer`.
 
     Under that policy browsers send `Origin: null` on every POST, even to the same site, so
@@ -13,7 +15,7 @@ def fetch_metadata_origin(get_response):
     the browser withheld. Django's middleware then checks origin and CSRF token as always.
     """
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponse:
         if request.META.get("HTTP_ORIGIN") == "null" and request.headers.get("Sec-Fetch-Site") == "same-origin":
             request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
         return get_response(request)
@@ -21,7 +23,7 @@ def fetch_metadata_origin(get_response):
     return middleware
 
 
-def came_from_this_site(request):
+def came_from_this_site(request: HttpRequest) -> bool:
     """Whether the browser says one of our own pages sent this request.
 
     `Sec-Fetch-Site` is written by the browser and no page can set it. Browsers too old to send
@@ -35,7 +37,7 @@ def came_from_this_site(request):
     return origin is None or origin == f"{request.scheme}://{request.get_host()}"
 
 
-def same_origin_only(view):
+def same_origin_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """CSRF protection by where the request came from, not by a form token.
 
     For saving drafts: a token goes stale when the journal is locked and unlocked in another tab,
@@ -44,7 +46,7 @@ def same_origin_only(view):
 
     @csrf_exempt
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not came_from_this_site(request):
             return HttpResponseForbidden("This can only be sent from Reflect's own pages.")
         return view(request, *args, **kwargs)

@@ -1,13 +1,17 @@
 """Reads the verified helplines TSV and works out which numbers can be dialled or texted.
 
-The fixture in fixtures/helplines.json is built from the TSV by
-`manage.py build_helplines_fixture`; tests read the TSV again to prove the two agree.
+The TSV is fixtures/helplines.tsv, the project's copy of shared/reference/helplines-verified.tsv.
+The fixture in fixtures/helplines.json is built from it by `manage.py build_helplines_fixture`;
+tests read the TSV again to prove the two agree.
 Only rows whose confidence starts with "verified" are kept: we never show a number
 we cannot point to a source for.
 """
 
 import csv
 import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 COUNTRY_NAMES = {
     "AU": "Australia",
@@ -35,20 +39,20 @@ _TEXT = re.compile(
 )
 
 
-def is_verified(confidence):
+def is_verified(confidence: str) -> bool:
     return confidence.strip().lower().startswith("verified")
 
 
-def read_rows(path):
+def read_rows(path: str | Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as tsv:
         return list(csv.DictReader(tsv, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def digits(number):
+def digits(number: str) -> str:
     return re.sub(r"[^\d+]", "", number)
 
 
-def phone_contacts(phone):
+def phone_contacts(phone: str) -> list[dict[str, str]]:
     """'1-800-799-7233 (800-799-SAFE); TTY 1-800-787-3224' -> two tel: contacts."""
     if phone.strip() in NOTHING:
         return []
@@ -65,7 +69,7 @@ def phone_contacts(phone):
     return contacts
 
 
-def text_contacts(text_or_chat):
+def text_contacts(text_or_chat: str) -> list[dict[str, str]]:
     """'Text START to 88788; live chat at thehotline.org' -> one sms: contact with its keyword."""
     contacts = []
     for part in text_or_chat.split(";"):
@@ -82,7 +86,7 @@ def text_contacts(text_or_chat):
     return contacts
 
 
-def fixture_records(rows):
+def fixture_records(rows: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
     records = []
     for row in rows:
         if not is_verified(row["confidence"]):
@@ -111,7 +115,7 @@ def fixture_records(rows):
     return records
 
 
-def country_from_accept_language(header):
+def country_from_accept_language(header: str) -> str:
     """First language tag, by preference, that names one of our countries."""
     by_language = {"de": "DE", "fr": "FR", "es": "ES", "nl": "NL"}
     weighted = []

@@ -1,12 +1,18 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 from .shell import LEGACY_DISPLAY_COOKIES, TIP_COOKIE, display_choices, remember_display, set_cookie
 
 
-def permissions_policy(get_response):
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+def permissions_policy(get_response: GetResponse) -> GetResponse:
     """Turns off device features no page of ours ever needs (camera, microphone, location)."""
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
@@ -14,13 +20,13 @@ def permissions_policy(get_response):
     return middleware
 
 
-def shell_cookies(get_response):
+def shell_cookies(get_response: GetResponse) -> GetResponse:
     """The first page a browser sees shows the quick-exit tip once, then a session cookie says so.
 
     Display choices saved under the older, telling cookie names move to the neutral one.
     """
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         if any(request.COOKIES.get(cookie) for cookie in LEGACY_DISPLAY_COOKIES.values()):
             remember_display(response, display_choices(request))

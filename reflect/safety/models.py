@@ -1,8 +1,17 @@
 from django.db import models
 
 
+class HelplineManager(models.Manager):
+    def by_kind(self, country: str) -> list[tuple[str, str, list["Helpline"]]]:
+        """[(kind, label, [helpline, ...]), ...] in the order a person in trouble needs them."""
+        lines = list(self.filter(country=country))
+        return [(kind, label, [line for line in lines if line.kind == kind]) for kind, label in Helpline.KIND_CHOICES]
+
+
 class Helpline(models.Model):
-    """One row of ../shared/reference/helplines-verified.tsv, with its source kept.
+    """One verified row of fixtures/helplines.tsv, with its source kept.
+
+    That file is our copy of shared/reference/helplines-verified.tsv; a test checks the two agree.
 
     `contacts` holds the dialable numbers read out of `phone` and `text_or_chat`
     (see reflect.safety.helplines), so templates never have to guess a tel: link.
@@ -29,11 +38,13 @@ class Helpline(models.Model):
     evidence_quote = models.TextField()
     confidence = models.CharField(max_length=100)
 
+    objects = HelplineManager()
+
     class Meta:
         ordering = ["country", "kind", "region", "service_name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "country", "kind", "service_name"], name="helpline_unique"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.region or self.country}: {self.service_name}"

@@ -9,6 +9,7 @@ Cookies are the trace a visit leaves on a shared device, so each one is chosen w
 """
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from .helplines import COUNTRY_NAMES, country_from_accept_language
@@ -16,11 +17,11 @@ from .helplines import COUNTRY_NAMES, country_from_accept_language
 INTERNATIONAL = "INTL"
 
 
-def is_known(code):
+def is_known(code: str) -> bool:
     return code in COUNTRY_NAMES or code == INTERNATIONAL
 
 
-def chosen_country(request):
+def chosen_country(request: HttpRequest) -> str:
     remembered = request.COOKIES.get(COUNTRY_COOKIE, "").upper()
     if is_known(remembered):
         return remembered
@@ -29,11 +30,11 @@ def chosen_country(request):
     return country_from_accept_language(request.headers.get("Accept-Language", "")) or INTERNATIONAL
 
 
-def country_choices():
+def country_choices() -> list[tuple[str, str]]:
     return sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]) + [(INTERNATIONAL, "Another country")]
 
 
-def exit_url():
+def exit_url() -> str:
     """Where quick exit lands: an everyday public site, or our own neutral page ("local")."""
     if settings.REFLECT_EXIT_URL == "local":
         return reverse("safety:neutral")
@@ -51,7 +52,7 @@ LEGACY_COOKIES = ["reflect_tip_seen", "reflect_country", *LEGACY_DISPLAY_COOKIES
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
-def display_choices(request):
+def display_choices(request: HttpRequest) -> dict[str, bool]:
     """{"discreet": bool, "no_trace": bool}, from the display cookie or the older cookies."""
     if DISPLAY_COOKIE in request.COOKIES:
         words = set(request.COOKIES[DISPLAY_COOKIE].split("."))
@@ -59,17 +60,17 @@ def display_choices(request):
     return {name: request.COOKIES.get(cookie) == "1" for name, cookie in LEGACY_DISPLAY_COOKIES.items()}
 
 
-def preferences(request):
+def preferences(request: HttpRequest) -> dict[str, bool]:
     return {**display_choices(request), "tip_seen": TIP_COOKIE in request.COOKIES}
 
 
-def set_cookie(response, name, value, max_age=None):
+def set_cookie(response: HttpResponse, name: str, value: str, max_age: int | None = None) -> None:
     """HttpOnly because no script of ours reads these; no max_age means gone when the browser closes."""
     response.set_cookie(name, value, max_age=max_age, secure=settings.SESSION_COOKIE_SECURE,
                         httponly=True, samesite="Lax")
 
 
-def remember_display(response, choices):
+def remember_display(response: HttpResponse, choices: dict[str, bool]) -> None:
     words = [DISPLAY_WORDS[name] for name in DISPLAY_WORDS if choices.get(name)]
     if words:
         set_cookie(response, DISPLAY_COOKIE, ".".join(words), max_age=COOKIE_MAX_AGE)
@@ -79,11 +80,11 @@ def remember_display(response, choices):
         response.delete_cookie(cookie, samesite="Lax")
 
 
-def remember_country(response, code):
+def remember_country(response: HttpResponse, code: str) -> None:
     set_cookie(response, COUNTRY_COOKIE, code, max_age=COOKIE_MAX_AGE)
 
 
-def forget_visit(response):
+def forget_visit(response: HttpResponse) -> HttpResponse:
     """After a quick exit, keep nothing that shows Reflect was used, beyond the browser's history.
 
     The protective display choices stay: losing discreet mode would make the next visit louder.

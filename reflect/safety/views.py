@@ -1,19 +1,19 @@
 import logging
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reflect.navigation import safe_target
 from reflect.vault import session
 
-from .context_processors import helplines_by_kind
-from .helplines import COUNTRY_NAMES
 from .forms import CountryForm, PreferenceForm
+from .helplines import COUNTRY_NAMES
+from .models import Helpline
 from .shell import (
     INTERNATIONAL,
     chosen_country,
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
-def leave(request):
+def leave(request: HttpRequest) -> HttpResponse:
     """Quick exit: lock the journal and forget the visit, whatever state the page was in.
 
     Without JavaScript the exit button is a plain link here, answered with a redirect to the
@@ -40,31 +40,32 @@ def leave(request):
     replaces itself with that site, so the journal is locked before anything else is shown.
     """
     session.lock(request)
-    if request.method == "POST":
-        response = HttpResponse(status=204)
-    else:
-        response = HttpResponseRedirect(exit_url())
-        response.status_code = 303
+    response = HttpResponse(status=204) if request.method == "POST" else see_other(exit_url())
     return forget_visit(response)
 
 
 @require_safe
-def neutral(request):
+def neutral(request: HttpRequest) -> HttpResponse:
     """An ordinary-looking page for quick exit when no outside site should be opened."""
     response = render(request, "safety/neutral.html")
     response.leaves_no_cookies = True  # landing here after an exit must not set the tip cookie again
     return response
 
 
-def back_to(request, target):
-    """A 303 to `target` if it is one of our pages, else to the contents."""
-    response = HttpResponseRedirect(safe_target(request, target))
+def see_other(url: str) -> HttpResponseRedirect:
+    """A 303: after a form, or on the way out, the browser asks for the next page with a GET."""
+    response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
 
 
+def back_to(request: HttpRequest, target: str) -> HttpResponseRedirect:
+    """A 303 to `target` if it is one of our pages, else to the contents."""
+    return see_other(safe_target(request, target))
+
+
 @require_POST
-def set_country(request):
+def set_country(request: HttpRequest) -> HttpResponse:
     form = CountryForm(request.POST)
     if not form.is_valid():
         return error_page(request, 400, "That choice didn't come through", "Nothing was changed.")
@@ -78,7 +79,7 @@ def set_country(request):
 
 
 @require_POST
-def set_preference(request):
+def set_preference(request: HttpRequest) -> HttpResponse:
     """Discreet mode and leave-no-trace mode, on or off."""
     form = PreferenceForm(request.POST)
     if not form.is_valid():
@@ -91,56 +92,59 @@ def set_preference(request):
 
 
 @require_safe
-def preferences_page(request):
+def preferences_page(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/settings.html", {"nav": "settings"})
 
 
 @require_safe
-def cover_your_tracks(request):
+def cover_your_tracks(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/cover_your_tracks.html", {"nav": "settings"})
 
 
 @require_safe
-def get_help(request):
+def get_help(request: HttpRequest) -> HttpResponse:
     country = chosen_country(request)
     return render(request, "safety/help.html", {
-        "sections": helplines_by_kind(country),
+        "sections": Helpline.objects.by_kind(country),
         "countries_covered": sorted(COUNTRY_NAMES.values()),
         "is_international": country == INTERNATIONAL,
     })
 
 
-def error_page(request, status, title, message):
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 400, "Something in that request didn't make sense",
                       "Nothing was changed. You can go back and try again.")
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 403, "This page isn't available to you",
                       "Nothing was changed. You can go back or start again from the contents.")
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 404, "We can't find that page",
                       "The address may have a typing mistake, or the page may have moved.")
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_page(request, 403, "That form had expired",
                       "For your safety, forms stop working after a while or after you leave. "
                       "Nothing was changed. Go back, reload the page, and try once more.")
 
 
-def server_error(request):
-    """The 500 page still shows the quick exit and crisis numbers, even if the database is down."""
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page still shows the quick exit and crisis numbers, even if the database is down.
+
+    When the full page can't be drawn, Django's own 500 view draws templates/500.html, which
+    needs no context: the quick exit and the advice to call the local emergency number.
+    """
     try:
         return error_page(request, 500, "Something went wrong on our side",
                           "It wasn't anything you did. Please try again in a moment.")
     except Exception:
         logger.exception("could not render the full 500 page")
-        template = loader.get_template("500.html")
-        return HttpResponse(template.render({"exit_url": exit_url()}), status=500)
+        return defaults.server_error(request)

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.http import HttpRequest
 
 from .session import COOKIE, SEEN_RESOLUTION_SECONDS, idle_seconds_allowed
 
 
-def vault(request):
+def vault(request: HttpRequest) -> dict[str, int | str]:
     seconds = idle_seconds_allowed()
     return {
         "idle_lock_seconds": seconds,

@@ -11,6 +11,7 @@ import hashlib
 import os
 import secrets
 import unicodedata
+from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -32,20 +33,20 @@ class DecryptionError(Exception):
     """The key is wrong, or the ciphertext was changed or moved."""
 
 
-def new_key():
+def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
 
 
-def new_salt():
+def new_salt() -> bytes:
     return os.urandom(SALT_BYTES)
 
 
-def seal(key, plaintext, associated_data):
+def seal(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, associated_data)
 
 
-def unseal(key, sealed, associated_data):
+def unseal(key: bytes, sealed: bytes | memoryview, associated_data: bytes) -> bytes:
     sealed = bytes(sealed)
     if len(sealed) < NONCE_BYTES + TAG_BYTES:
         raise DecryptionError("ciphertext too short")
@@ -55,12 +56,12 @@ def unseal(key, sealed, associated_data):
         raise DecryptionError("authentication failed") from error
 
 
-def normalise_passphrase(passphrase):
+def normalise_passphrase(passphrase: str) -> str:
     """The same passphrase typed on another keyboard or system must give the same key."""
     return unicodedata.normalize("NFC", passphrase)
 
 
-def key_from_passphrase(passphrase, salt, params):
+def key_from_passphrase(passphrase: str, salt: bytes | memoryview, params: dict[str, Any]) -> bytes:
     if params.get("algorithm") != "argon2id":
         raise ValueError(f"unknown key derivation {params.get('algorithm')!r}")
     return hash_secret_raw(
@@ -74,7 +75,7 @@ def key_from_passphrase(passphrase, salt, params):
     )
 
 
-def random_text(random_bytes, group):
+def random_text(random_bytes: int, group: int) -> str:
     """Random bytes written in Crockford's base32, in dash-separated groups: easy to copy by hand."""
     number = int.from_bytes(secrets.token_bytes(random_bytes), "big")
     characters = []
@@ -85,7 +86,7 @@ def random_text(random_bytes, group):
     return "-".join(text[i:i + group] for i in range(0, len(text), group))
 
 
-def read_typed(text, length, what):
+def read_typed(text: str, length: int, what: str) -> str:
     """A key or code as a person typed it: any case, with or without dashes and spaces."""
     cleaned = "".join(text.split()).replace("-", "").upper()
     cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
@@ -94,12 +95,12 @@ def read_typed(text, length, what):
     return cleaned
 
 
-def new_recovery_key():
+def new_recovery_key() -> str:
     """160 random bits as eight groups of four characters."""
     return random_text(RECOVERY_KEY_BYTES, 4)
 
 
-def recovery_key_bytes(text):
+def recovery_key_bytes(text: str) -> bytes:
     cleaned = read_typed(text, RECOVERY_KEY_BYTES * 8 // 5, "a recovery key")
     number = 0
     for character in cleaned:
@@ -107,14 +108,14 @@ def recovery_key_bytes(text):
     return number.to_bytes(RECOVERY_KEY_BYTES, "big")
 
 
-def key_from_recovery_key(raw, salt):
+def key_from_recovery_key(raw: bytes, salt: bytes | memoryview) -> bytes:
     # The recovery key is 160 random bits, so a fast KDF is enough; Argon2 adds nothing.
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=bytes(salt), info=b"reflect recovery key").derive(raw)
 
 
 # --- Sharing with a therapist: sealed to their X25519 public key --------------------------
 
-def new_key_pair():
+def new_key_pair() -> tuple[bytes, bytes]:
     """(private, public) raw X25519 keys, 32 bytes each."""
     private = X25519PrivateKey.generate()
     return (
@@ -128,7 +129,7 @@ def _shared_key(secret, ephemeral_public, recipient_public):
                 info=b"reflect shared entry").derive(secret)
 
 
-def seal_to(recipient_public, plaintext, associated_data):
+def seal_to(recipient_public: bytes | memoryview, plaintext: bytes, associated_data: bytes) -> tuple[bytes, bytes]:
     """Encrypts for the holder of the private key only: returns (ephemeral_public, sealed)."""
     recipient_public = bytes(recipient_public)
     ephemeral = X25519PrivateKey.generate()
@@ -137,7 +138,12 @@ def seal_to(recipient_public, plaintext, associated_data):
     return ephemeral_public, seal(_shared_key(secret, ephemeral_public, recipient_public), plaintext, associated_data)
 
 
-def unseal_from(recipient_private, ephemeral_public, sealed, associated_data):
+def unseal_from(
+    recipient_private: bytes | memoryview,
+    ephemeral_public: bytes | memoryview,
+    sealed: bytes | memoryview,
+    associated_data: bytes,
+) -> bytes:
     private = X25519PrivateKey.from_private_bytes(bytes(recipient_private))
     recipient_public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     secret = private.exchange(X25519PublicKey.from_public_bytes(bytes(ephemeral_public)))
@@ -149,20 +155,20 @@ def unseal_from(recipient_private, ephemeral_public, sealed, associated_data):
 CODE_BYTES = 16  # 128 bits
 
 
-def new_code():
+def new_code() -> str:
     """128 random bits as 26 characters, in groups of five."""
     return random_text(CODE_BYTES, 5)
 
 
-def normalise_code(text):
+def normalise_code(text: str) -> str:
     return read_typed(text, 26, "an assignment code")
 
 
-def code_lookup(code):
+def code_lookup(code: str) -> str:
     """What the server stores to find an assignment: a hash, from which the code can't be found."""
     return hashlib.sha256(b"reflect code lookup:" + normalise_code(code).encode()).hexdigest()
 
 
-def key_from_code(code):
+def key_from_code(code: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"reflect assignment",
                 info=b"reflect assignment content").derive(normalise_code(code).encode())

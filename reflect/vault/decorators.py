@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from functools import wraps
+from typing import overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,8 +12,18 @@ from django.views.decorators.cache import never_cache
 from .forms import UnlockForm
 from .models import Vault
 
+View = Callable[..., HttpResponse]
 
-def vault_required(view=None, *, carry=()):
+
+@overload
+def vault_required(view: View, *, carry: tuple[str, ...] = ()) -> View: ...
+
+
+@overload
+def vault_required(view: None = None, *, carry: tuple[str, ...] = ()) -> Callable[[View], View]: ...
+
+
+def vault_required(view: View | None = None, *, carry: tuple[str, ...] = ()) -> View | Callable[[View], View]:
     """Serves the view only while the journal is unlocked; otherwise asks to unlock first.
 
     A locked GET goes to the unlock page and comes back afterwards. A locked POST would lose

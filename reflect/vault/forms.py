@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import CommonPasswordValidator
@@ -13,7 +15,7 @@ PASSPHRASE_HELP = (
 )
 
 
-def passphrase_field(label, help_text="", autocomplete="current-password"):
+def passphrase_field(label: str, help_text: str = "", autocomplete: str = "current-password") -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -26,7 +28,7 @@ def passphrase_field(label, help_text="", autocomplete="current-password"):
 class NewPassphraseMixin:
     """Two matching copies of a new passphrase that is long enough and not a common one."""
 
-    def clean_new_passphrase(self):
+    def clean_new_passphrase(self) -> str:
         passphrase = self.cleaned_data["new_passphrase"]
         if len(passphrase) < MIN_PASSPHRASE:
             raise ValidationError(f"Please use at least {MIN_PASSPHRASE} characters.")
@@ -38,7 +40,7 @@ class NewPassphraseMixin:
             raise ValidationError("That is one of the most common passwords, so it is easy to guess. Try a few words instead.")
         return passphrase
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("new_passphrase") and cleaned.get("new_passphrase") != cleaned.get("new_passphrase_again"):
             self.add_error("new_passphrase_again", "The two passphrases are different. Please type them again.")
@@ -62,7 +64,7 @@ class UsernameMixin:
                 widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
             ), **self.fields}
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         # Spelled the way sign-in names are stored, so "ALEX.4821" opens alex.4821.
         return names.normalise(self.cleaned_data["username"])
 

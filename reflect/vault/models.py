@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,12 +9,15 @@ from django.utils import timezone
 from . import crypto
 from .sealing import associated_data
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class WrongSecret(Exception):
     """A passphrase or recovery key that does not open this vault. Nothing was changed."""
 
 
-def argon2_params():
+def argon2_params() -> dict[str, Any]:
     return {
         "algorithm": "argon2id",
         "time_cost": settings.REFLECT_ARGON2_TIME_COST,
@@ -39,11 +46,11 @@ class Vault(models.Model):
     def __str__(self):
         return f"vault of {self.owner}"
 
-    def associated_data(self, purpose):
+    def associated_data(self, purpose: str) -> bytes:
         return associated_data(purpose, user=self.owner_id)
 
     @classmethod
-    def create(cls, owner, passphrase):
+    def create(cls, owner: User, passphrase: str) -> tuple[Vault, bytes, str]:
         """Returns (vault, data_key, recovery_key); the recovery key is never stored."""
         vault = cls(owner=owner)
         data_key = crypto.new_key()
@@ -52,18 +59,18 @@ class Vault(models.Model):
         vault.save()
         return vault, data_key, recovery_key
 
-    def wrap_with_passphrase(self, data_key, passphrase):
+    def wrap_with_passphrase(self, data_key: bytes, passphrase: str) -> None:
         """A new passphrase (or the first): wrapped with today's key-derivation settings."""
         self.wrap_again(data_key, passphrase)
         self.passphrase_changed_at = timezone.now()
 
-    def wrap_again(self, data_key, passphrase):
+    def wrap_again(self, data_key: bytes, passphrase: str) -> None:
         self.passphrase_salt = crypto.new_salt()
         self.passphrase_params = argon2_params()
         wrapping_key = crypto.key_from_passphrase(passphrase, self.passphrase_salt, self.passphrase_params)
         self.passphrase_wrapped_key = crypto.seal(wrapping_key, data_key, self.associated_data("passphrase"))
 
-    def must_update(self):
+    def must_update(self) -> bool:
         """Whether the passphrase wrap was made with a lower cost than today's settings.
 
         Like Django's password hashers' must_update: at the next unlock, while the passphrase is
@@ -74,7 +81,7 @@ class Vault(models.Model):
             return True
         return any(stored.get(name, 0) < current[name] for name in ("time_cost", "memory_cost", "parallelism"))
 
-    def wrap_with_new_recovery_key(self, data_key):
+    def wrap_with_new_recovery_key(self, data_key: bytes) -> str:
         recovery_key = crypto.new_recovery_key()
         self.recovery_salt = crypto.new_salt()
         wrapping_key = crypto.key_from_recovery_key(crypto.recovery_key_bytes(recovery_key), self.recovery_salt)
@@ -82,14 +89,14 @@ class Vault(models.Model):
         self.recovery_key_confirmed = False
         return recovery_key
 
-    def open_with_passphrase(self, passphrase):
+    def open_with_passphrase(self, passphrase: str) -> bytes:
         wrapping_key = crypto.key_from_passphrase(passphrase, self.passphrase_salt, self.passphrase_params)
         try:
             return crypto.unseal(wrapping_key, self.passphrase_wrapped_key, self.associated_data("passphrase"))
         except crypto.DecryptionError as error:
             raise WrongSecret from error
 
-    def open_with_recovery_key(self, recovery_key):
+    def open_with_recovery_key(self, recovery_key: str) -> bytes:
         try:
             raw = crypto.recovery_key_bytes(recovery_key)
             wrapping_key = crypto.key_from_recovery_key(raw, self.recovery_salt)

@@ -13,17 +13,25 @@ the last request, whether or not another request ever arrives; expired rows are 
 every unlock and by `manage.py clearsessions`, which `make run` runs before serving.
 """
 
+from __future__ import annotations
+
 import base64
 import binascii
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from . import crypto
 from .sealing import associated_data
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SESSION_FIELD = "vault_sealed_key"
 SEEN_FIELD = "vault_last_seen"
@@ -43,7 +51,7 @@ class VaultSession:
         self.clear_cookie = False
 
     @cached_property
-    def data_key(self):
+    def data_key(self) -> bytes | None:
         request = self.request
         sealed = request.session.get(SESSION_FIELD)
         cookie = request.COOKIES.get(COOKIE)
@@ -58,15 +66,15 @@ class VaultSession:
             return None
 
     @property
-    def is_unlocked(self):
+    def is_unlocked(self) -> bool:
         return self.data_key is not None
 
     @property
-    def user(self):
+    def user(self) -> User | None:
         return self.request.user if self.is_unlocked else None
 
 
-def unlock(request, user, data_key):
+def unlock(request: HttpRequest, user: User, data_key: bytes) -> None:
     """Signs the person in (a new session id) and keeps the data key sealed in the session."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.clear_expired()  # other people's idle sessions too: their rows are of no use to anyone
@@ -79,7 +87,7 @@ def unlock(request, user, data_key):
     request.vault.__dict__["data_key"] = data_key
 
 
-def lock(request):
+def lock(request: HttpRequest) -> None:
     """Forgets everything: the session is flushed and the cookie key is deleted."""
     logout(request)
     request.vault.cookie_to_set = None
@@ -87,7 +95,7 @@ def lock(request):
     request.vault.__dict__["data_key"] = None
 
 
-def end_other_sessions(user):
+def end_other_sessions(user: User) -> None:
     """Every other session signed in as this person locks at its next request.
 
     Django's AuthenticationMiddleware keeps in each session an HMAC of the user's password field
@@ -100,16 +108,16 @@ def end_other_sessions(user):
     user.save(update_fields=["password"])
 
 
-def keep_this_session(request):
+def keep_this_session(request: HttpRequest) -> None:
     """After end_other_sessions: this session carries the new HMAC, under a new session id."""
     update_session_auth_hash(request, request.user)
 
 
-def idle_seconds_allowed():
+def idle_seconds_allowed() -> int:
     return settings.REFLECT_IDLE_LOCK_MINUTES * 60
 
 
-def idle_too_long(session):
+def idle_too_long(session: SessionBase) -> bool:
     """True once the journal has gone unused for longer than the idle limit."""
     last_seen = session.get(SEEN_FIELD)
     return last_seen is None or int(time.time()) - last_seen > idle_seconds_allowed()
@@ -135,7 +143,7 @@ class VaultMiddleware:
             response.delete_cookie(COOKIE, samesite="Strict")
         return response
 
-    def lock_if_idle(self, request):
+    def lock_if_idle(self, request: HttpRequest) -> None:
         if SESSION_FIELD not in request.session:
             if COOKIE in request.COOKIES:
                 # The key cookie outlived its session, whose row expires with the idle limit.

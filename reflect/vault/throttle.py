@@ -5,8 +5,9 @@ their keys are HMACs, never names or addresses.
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -33,7 +34,7 @@ class ThrottleKeys:
     client: str
     account: str
 
-    def all(self):
+    def all(self) -> list[str]:
         return [self.pair, self.client, self.account]
 
 
@@ -103,10 +104,10 @@ class Throttle(models.Model):
         return f"{self.key}: {self.failures} failures"
 
     @property
-    def free_attempts(self):
+    def free_attempts(self) -> int:
         return self.RULES[self.key.split(":", 1)[0]][0]
 
-    def wait_after_failures(self):
+    def wait_after_failures(self) -> timedelta | None:
         """Nothing within the free tries; then the first wait, doubling with each failure, up to the longest."""
         free, first_wait = self.RULES[self.key.split(":", 1)[0]]
         extra = self.failures - free
@@ -117,13 +118,13 @@ class Throttle(models.Model):
     # --- One count on its own (joins): counted after the refusal, cleared on success ---------
 
     @classmethod
-    def seconds_to_wait(cls, key):
+    def seconds_to_wait(cls, key: str) -> float:
         blocked_until = cls.objects.filter(key=key, updated_at__gte=timezone.now() - cls.FORGET_AFTER).values_list(
             "blocked_until", flat=True).first()
         return max((blocked_until - timezone.now()).total_seconds(), 0) if blocked_until else 0
 
     @classmethod
-    def count_refusal(cls, key):
+    def count_refusal(cls, key: str) -> None:
         now = timezone.now()
         with transaction.atomic():
             row = cls.lock_rows([key])[key]
@@ -136,19 +137,19 @@ class Throttle(models.Model):
             row.save()
 
     @classmethod
-    def clear(cls, key):
+    def clear(cls, key: str) -> None:
         cls.objects.filter(key=key).delete()
 
     # --- Passphrases and recovery keys: reserved before the key derivation runs ------------
 
     @classmethod
-    def reserve(cls, keys):
+    def reserve(cls, keys: ThrottleKeys) -> Reservation:
         """Counts a try before it is made, or refuses it; commits before any key derivation."""
         with transaction.atomic():
             return cls.count_try(keys, cls.lock_rows(keys.all()))
 
     @classmethod
-    def count_try(cls, keys, rows):
+    def count_try(cls, keys: ThrottleKeys, rows: dict[str, "Throttle"]) -> Reservation:
         """With the rows locked: refuse if a count that applies is waiting, else count this try as failed."""
         now = timezone.now()
         cls.forget_stale(now, exclude=keys.all())
@@ -173,7 +174,7 @@ class Throttle(models.Model):
         return reservation
 
     @classmethod
-    def forgive(cls, reservation):
+    def forgive(cls, reservation: Reservation) -> None:
         """The secret was right: take back what this pair added, and the wait this try started.
 
         A count's age stays that of its last wrong try, so a right one never keeps it alive.
@@ -200,7 +201,7 @@ class Throttle(models.Model):
                 cls.objects.filter(pk=row.pk).update(failures=failures, blocked_until=blocked_until, updated_at=updated_at)
 
     @classmethod
-    def lock_rows(cls, keys):
+    def lock_rows(cls, keys: Iterable[str]) -> dict[str, "Throttle"]:
         """{key: row}, each made if missing, locked until the transaction ends.
 
         One upsert takes every lock, in key order, so two tries sharing rows never wait on each
@@ -212,12 +213,12 @@ class Throttle(models.Model):
         return cls.locked(keys)
 
     @classmethod
-    def locked(cls, keys):
+    def locked(cls, keys: Iterable[str]) -> dict[str, "Throttle"]:
         """{key: row} for the rows that exist, locked in key order until the transaction ends."""
         return {row.key: row for row in cls.objects.select_for_update().filter(key__in=keys).order_by("key")}
 
     @classmethod
-    def forget_stale(cls, now=None, exclude=()):
+    def forget_stale(cls, now: datetime | None = None, exclude: Iterable[str] = ()) -> int:
         """Deletes counts untouched for a day, skipping rows another try holds (never waiting on them)."""
         cutoff = (now or timezone.now()) - cls.FORGET_AFTER
         with transaction.atomic():

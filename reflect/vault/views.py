@@ -1,10 +1,15 @@
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import Http404
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -25,11 +30,14 @@ from .forms import (
 )
 from .models import Throttle, Vault, WrongSecret, argon2_params, client_address, throttle_keys
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 PERSONAL_USERNAME = "personal"
 CARRY_PREFIX = "carry:"
 
 
-def find_vault(username):
+def find_vault(username: str) -> Vault | None:
     """The vault to open: the only one in the personal profile, or the named account's in practice."""
     vaults = Vault.objects.select_related("owner")
     if not settings.PRACTICE:
@@ -38,7 +46,7 @@ def find_vault(username):
     return vaults.filter(owner__username=username).first() or vaults.filter(owner__username__iexact=username).first()
 
 
-def open_with_passphrase(vault, passphrase):
+def open_with_passphrase(vault: Vault | None, passphrase: str) -> bytes:
     if vault is None:
         # An unknown name costs the same time as a wrong passphrase, so names can't be probed.
         crypto.key_from_passphrase(passphrase, bytes(crypto.SALT_BYTES), argon2_params())
@@ -46,24 +54,24 @@ def open_with_passphrase(vault, passphrase):
     return vault.open_with_passphrase(passphrase)
 
 
-def open_with_recovery_key(vault, recovery_key):
+def open_with_recovery_key(vault: Vault | None, recovery_key: str) -> bytes:
     if vault is None:
         raise WrongSecret
     return vault.open_with_recovery_key(recovery_key)
 
 
-def home(user):
+def home(user: User) -> str:
     return reverse("practice:dashboard") if hasattr(user, "therapist") else reverse("journal:list")
 
 
-def safe_next(request, user=None):
+def safe_next(request: HttpRequest, user: User | None = None) -> str:
     fallback = home(user) if user else reverse("journal:list")
     return safe_target(request, request.POST.get("next") or request.GET.get("next"), fallback)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def setup(request):
+def setup(request: HttpRequest) -> HttpResponse:
     if settings.PRACTICE:
         raise Http404("accounts come from a therapist's invitation in the practice profile")
     if Vault.objects.exists():
@@ -80,7 +88,7 @@ def setup(request):
     return render(request, "vault/setup.html", {"form": form})
 
 
-def render_recovery_key(request, recovery_key, first_time=False):
+def render_recovery_key(request: HttpRequest, recovery_key: str, first_time: bool = False) -> HttpResponse:
     """Shown once, in the response to a POST: never stored, never in a URL."""
     return render(request, "vault/recovery_key.html", {
         "recovery_key": recovery_key,
@@ -91,7 +99,7 @@ def render_recovery_key(request, recovery_key, first_time=False):
 
 @require_POST
 @vault_required
-def recovery_key_saved(request):
+def recovery_key_saved(request: HttpRequest) -> HttpResponse:
     form = RecoverySavedForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["saved"][0])
@@ -100,7 +108,9 @@ def recovery_key_saved(request):
     return redirect("journal:list")
 
 
-def try_secret(request, account, form, field, open_vault, wrong):
+def try_secret(
+    request: HttpRequest, account: str, form: Form, field: str, open_vault: Callable[[], bytes], wrong: str,
+) -> tuple[bytes | None, int]:
     """Tries a passphrase or recovery key, held to the counts Throttle describes.
 
     Returns (data_key, 200), or (None, status) with the reason added to the form. A wrong
@@ -123,21 +133,21 @@ def try_secret(request, account, form, field, open_vault, wrong):
     return data_key, 200
 
 
-def wait_in_words(seconds):
+def wait_in_words(seconds: float) -> str:
     if seconds <= 90:
         seconds = math.ceil(seconds)
         return f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
     return f"{math.ceil(seconds / 60)} minutes"
 
 
-def carried_fields(request):
+def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
     return [(name[len(CARRY_PREFIX):], value) for name in request.POST
             if name.startswith(CARRY_PREFIX) for value in request.POST.getlist(name)]
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def unlock(request):
+def unlock(request: HttpRequest) -> HttpResponse:
     if not settings.PRACTICE and not Vault.objects.exists():
         return redirect("vault:setup")
     if request.vault.is_unlocked and request.method == "GET":
@@ -170,7 +180,7 @@ def unlock(request):
 # Like quick exit, locking must never fail on an expired form: it can only ever make things safer.
 @csrf_exempt
 @require_POST
-def lock(request):
+def lock(request: HttpRequest) -> HttpResponse:
     session.lock(request)
     messages.info(request, "Your journal is locked.")
     return redirect("vault:unlock")
@@ -178,7 +188,7 @@ def lock(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def recover(request):
+def recover(request: HttpRequest) -> HttpResponse:
     if not settings.PRACTICE and not Vault.objects.exists():
         return redirect("vault:setup")
     form = RecoverForm(request.POST or None)
@@ -206,7 +216,7 @@ def recover(request):
 
 @vault_required
 @require_http_methods(["GET"])
-def settings_page(request):
+def settings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/settings.html", {
         "passphrase_form": ChangePassphraseForm(),
         "recovery_form": ConfirmPassphraseForm(),
@@ -214,7 +224,7 @@ def settings_page(request):
     })
 
 
-def settings_with_errors(request, status, **forms):
+def settings_with_errors(request: HttpRequest, status: int, **forms: Form) -> HttpResponse:
     context = {
         "passphrase_form": ChangePassphraseForm(),
         "recovery_form": ConfirmPassphraseForm(),
@@ -224,7 +234,9 @@ def settings_with_errors(request, status, **forms):
     return render(request, "vault/settings.html", context, status=status)
 
 
-def confirm_current_passphrase(request, form, form_name):
+def confirm_current_passphrase(
+    request: HttpRequest, form: Form, form_name: str,
+) -> tuple[bytes, None] | tuple[None, HttpResponse]:
     """(data_key, None) when the form is valid and its passphrase opens the vault, else (None, response)."""
     if not form.is_valid():
         return None, settings_with_errors(request, 400, **{form_name: form})
@@ -241,7 +253,7 @@ def confirm_current_passphrase(request, form, form_name):
 
 @require_POST
 @vault_required
-def change_passphrase(request):
+def change_passphrase(request: HttpRequest) -> HttpResponse:
     form = ChangePassphraseForm(request.POST)
     data_key, refused = confirm_current_passphrase(request, form, "passphrase_form")
     if refused:
@@ -258,7 +270,7 @@ def change_passphrase(request):
 
 @require_POST
 @vault_required
-def new_recovery_key(request):
+def new_recovery_key(request: HttpRequest) -> HttpResponse:
     form = ConfirmPassphraseForm(request.POST)
     data_key, refused = confirm_current_passphrase(request, form, "recovery_form")
     if refused:

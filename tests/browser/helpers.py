@@ -1,6 +1,24 @@
+"""What more than one browser test needs: the accessibility rules we hold every page to, setting
+up and unlocking a journal as a person does, typing as a person types, and waiting for the server."""
+
+import itertools
+import time
+
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ..conftest import PASSPHRASE
+
+__all__ = ["PASSPHRASE", "WCAG_22_AA", "accessibility", "set_up_journal", "type_like_a_person", "unlock", "wait_until"]
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE = Axe()
+
+
+def accessibility(page):
+    """axe-core's findings for the page as it is now, under the WCAG 2.2 AA rules and best practice.
+    Every violation is reported in full; passing checks are only counted (axe-playwright's own default)."""
+    return AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]})
 
 
 def set_up_journal(page, site):
@@ -10,7 +28,7 @@ def set_up_journal(page, site):
     page.click("button[type=submit]")
     page.check("#id_saved")
     page.click("text=Continue to my journal")
-    expect(page).to_have_url(site + "/journal/")
+    page.wait_for_url(site + "/journal/")
 
 
 def unlock(page, site, next_url="/journal/"):
@@ -18,15 +36,27 @@ def unlock(page, site, next_url="/journal/"):
     if "/journal/unlock/" in page.url:
         page.fill("#id_passphrase", PASSPHRASE)
         page.click("button:has-text('Unlock')")
-    expect(page).to_have_url(site + next_url)
+    page.wait_for_url(site + next_url)
 
 
 def type_like_a_person(page, text):
-    """Capitals typed with Shift held down, as a person does."""
-    for character in text:
-        if character.isupper():
-            page.keyboard.down("Shift")
-            page.keyboard.press(f"Key{character}")
-            page.keyboard.up("Shift")
+    """Capitals typed with Shift held down, as a person does ("Shift+KeyA" is Shift down, A down,
+    A up, Shift up). Each run of other characters goes in one call, which still sends the page
+    every key's own events, one character at a time."""
+    for capitals, run in itertools.groupby(text, str.isupper):
+        if capitals:
+            for character in run:
+                page.keyboard.press(f"Shift+Key{character}")
         else:
-            page.keyboard.type(character)
+            page.keyboard.type("".join(run))
+
+
+def wait_until(page, condition, seconds=10):
+    """Waits, letting the page run, until `condition()` is true (a request the page sent on its way
+    out has reached the server, say); returns whether it came true in time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(20)
+    return True

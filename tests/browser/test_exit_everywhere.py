@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from reflect.journal.models import ClientAssignment, Draft, Entry
 from reflect.vault.models import Vault
 
-from ..conftest import PASSPHRASE
-from .helpers import set_up_journal, unlock
+from .helpers import PASSPHRASE, set_up_journal, unlock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,8 +108,9 @@ def test_a_stale_form_token_costs_neither_the_lock_nor_the_draft(site, context, 
 LONG = "Seventy thousand characters, one calm sentence after another. " * 1130  # 70,060 characters
 
 
-def test_a_draft_beyond_64_kib_is_kept_whole(site, page):
+def test_a_draft_beyond_64_kib_is_kept_whole(site, page, settings):
     """Saved while typing; the last few words go with the exit as a splice of the saved text."""
+    settings.REFLECT_AUTOSAVE_SECONDS = 1  # the pause before saving; how long it is doesn't matter here
     set_up_journal(page, site)
     page.goto(site + "/journal/write/")
     page.fill("#id_text", LONG)
@@ -174,9 +174,12 @@ def test_after_an_exit_only_the_protective_choice_is_left(site, browser, javascr
     page = context.new_page()
     set_up_journal(page, site)
     page.goto(site + "/settings/")
-    page.click("button:has-text('Turn on discreet mode')")
+    # Each choice is a form post; wait for its answer, or the next goto would cancel it.
+    with page.expect_navigation():
+        page.click("button:has-text('Turn on discreet mode')")
     page.select_option("#country-select", "GB")
-    page.click("button:has-text('Show')")
+    with page.expect_navigation():
+        page.click("button:has-text('Show')")
     page.goto(site + "/journal/write/")
     assert {cookie["name"] for cookie in context.cookies()} >= {"display", "country", "tip", "csrftoken", "sessionid"}
     page.click("#quick-exit")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import PASSPHRASE
+from .helpers import PASSPHRASE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

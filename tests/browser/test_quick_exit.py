@@ -3,6 +3,7 @@
 import statistics
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from reflect.journal.models import Draft
@@ -209,3 +210,62 @@ def test_shortcut_progress_is_announced(site, page):
     expect(page.locator("#quick-exit-status")).to_have_text("Shift pressed 2 times. Press it 1 more time to leave this page.")
     page.keyboard.press("a")
     expect(page.locator("#quick-exit-status")).to_have_text("")
+
+
+def test_quick_exit_button_leaves_and_replaces_the_history_entry(site, page):
+    page.goto(site + "/")
+    page.goto(site + "/learn/what-is-trauma-bonding/")
+    history_before = page.evaluate("history.length")
+    page.click("#quick-exit")
+    page.wait_for_url(site + reverse("safety:neutral"))
+    assert page.evaluate("history.length") == history_before, "the exit must replace, not add, a history entry"
+    assert page.evaluate("document.referrer") == ""
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url == site + "/", "Back skips the page that was on screen"
+
+
+
+def test_shift_used_for_capitals_does_not_leave(site, page):
+    page.goto(site + "/reflect/")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift+A")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift+B")
+    page.keyboard.press("Shift")
+    assert page.url == site + "/reflect/"
+    assert "Shift pressed 1 time" in page.inner_text("#quick-exit-status")
+
+
+
+def test_quick_exit_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/learn/the-body-and-brain/")
+    page.click("#quick-exit")
+    page.wait_for_url(site + reverse("safety:neutral"))
+    assert "Easy vegetable soup" in page.content()
+    context.close()
+
+
+
+def test_quick_exit_is_the_first_tab_stop(site, page):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "quick-exit"
+
+
+
+def test_quick_exit_stays_in_view_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site + "/learn/how-the-bond-grows/")
+    page.mouse.wheel(0, 3000)
+    page.wait_for_function("window.scrollY > 1000")
+    box = page.locator("#quick-exit").bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 640
+    assert page.evaluate("""() => {
+        const b = document.getElementById('quick-exit').getBoundingClientRect();
+        return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).id;
+    }""") == "quick-exit", "nothing may cover the exit button"
+    context.close()

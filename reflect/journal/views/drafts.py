@@ -1,7 +1,9 @@
 """Drafts: saved as someone types, kept when they leave or the journal locks, discarded on request."""
 
+import uuid
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +25,7 @@ from ..models import Draft
 @same_origin_only
 @require_POST
 @vault_required
-def autosave(request):
+def autosave(request: HttpRequest) -> HttpResponse:
     """Called by htmx while typing and as the page is left. No form token: see `same_origin_only`."""
     form = DraftForm(request.POST)
     if not form.is_valid():
@@ -40,7 +42,7 @@ def autosave(request):
 @csrf_exempt
 @never_cache
 @require_POST
-def keep_draft_and_lock(request, leaving=False):
+def keep_draft_and_lock(request: HttpRequest, leaving: bool = False) -> HttpResponse:
     """The writing page's quick exit and idle lock: keep what was typed, then lock, whatever happens.
 
     On a quick exit (`leaving`) the visit is also forgotten, as the plain quick exit does.
@@ -56,13 +58,13 @@ def keep_draft_and_lock(request, leaving=False):
     return forget_visit(response) if leaving else response
 
 
-def save_status(request, draft, message, status=200):
+def save_status(request: HttpRequest, draft: Draft | None, message: str, status: int = 200) -> HttpResponse:
     return render(request, "journal/_save_status.html", {"draft": draft, "message": message}, status=status)
 
 
 @require_POST
 @vault_required
-def discard_draft(request, pk):
+def discard_draft(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     draft = owned(Draft, request, pk)
     entry = draft.entry
     draft.delete()

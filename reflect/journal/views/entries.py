@@ -4,13 +4,15 @@ Every entry is sealed with its writer's data key; these views open it with `requ
 """
 
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -31,7 +33,7 @@ HIGH_DISTRESS = 7
 
 @vault_required
 @require_http_methods(["GET", "POST"])
-def entry_list(request):
+def entry_list(request: HttpRequest) -> HttpResponse:
     """Newest first. Search is a POST so the words searched for stay out of history and logs."""
     entries = Entry.objects.filter(owner=request.user).select_related("prompt__dynamic")
     dynamics = Dynamic.objects.all()
@@ -76,7 +78,7 @@ def entry_list(request):
     }, status=status)
 
 
-def open_rows(page, key):
+def open_rows(page: Iterable[Entry], key: bytes) -> list[dict[str, Entry | Writing | None]]:
     rows = []
     for entry in page:
         try:
@@ -88,7 +90,7 @@ def open_rows(page, key):
 
 @vault_required
 @require_safe
-def entry_detail(request, pk):
+def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     entry = owned(Entry.objects.select_related("prompt__dynamic"), request, pk)
     try:
         writing = entry.open(request.vault.data_key)
@@ -103,7 +105,16 @@ def entry_detail(request, pk):
     })
 
 
-def writing_context(request, form, *, prompt=None, entry=None, offered_draft=None, conflict=None, prompt_text=""):
+def writing_context(
+    request: HttpRequest,
+    form: EntryForm,
+    *,
+    prompt: Prompt | None = None,
+    entry: Entry | None = None,
+    offered_draft: Draft | None = None,
+    conflict: Writing | None = None,
+    prompt_text: str = "",
+) -> dict[str, Any]:
     return {
         "form": form,
         "prompt": prompt,
@@ -117,7 +128,7 @@ def writing_context(request, form, *, prompt=None, entry=None, offered_draft=Non
     }
 
 
-def writing_initial(writing):
+def writing_initial(writing: Writing) -> dict[str, Any]:
     return {
         "title": writing.title,
         "text": writing.text,
@@ -126,11 +137,11 @@ def writing_initial(writing):
     }
 
 
-def prompt_from(value):
+def prompt_from(value: str | None) -> Prompt | None:
     return Prompt.objects.select_related("dynamic").filter(slug=value).first() if value else None
 
 
-def draft_initial(request, draft):
+def draft_initial(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     """The form's starting values from a draft being continued; an unreadable draft starts empty."""
     try:
         initial = writing_initial(draft.open(request.vault.data_key))
@@ -141,7 +152,7 @@ def draft_initial(request, draft):
     return initial
 
 
-def continued_draft(request, draft_id, entry=None):
+def continued_draft(request: HttpRequest, draft_id: uuid.UUID | None, entry: Entry | None = None) -> Draft | None:
     """The draft named in ?draft=, if it is this person's and belongs to this page."""
     if draft_id is None:
         return None
@@ -150,7 +161,7 @@ def continued_draft(request, draft_id, entry=None):
 
 @vault_required(carry=WRITING_FIELDS)
 @require_http_methods(["GET", "POST"])
-def write(request):
+def write(request: HttpRequest) -> HttpResponse:
     key = request.vault.data_key
     if request.method == "POST":
         form = EntryForm(request.POST)
@@ -197,17 +208,19 @@ def write(request):
     return render(request, "journal/write.html", writing_context(request, form, prompt=prompt, offered_draft=offered))
 
 
-def prompt_not_found(request):
+def prompt_not_found(request: HttpRequest) -> HttpResponse:
     return error_page(request, 404, "We can't find that prompt",
                       "You can still write freely, or choose a prompt from the library.")
 
 
-def writing_from(form, prompt_text=""):
+def writing_from(form: EntryForm, prompt_text: str = "") -> Writing:
     data = form.cleaned_data
     return Writing(data["text"], data["title"], data["distress_before"], data["distress_after"], prompt_text)
 
 
-def therapist_prompt(request, copy_id, index):
+def therapist_prompt(
+    request: HttpRequest, copy_id: uuid.UUID | None, index: int | None,
+) -> tuple[ClientAssignment | None, str]:
     """(assignment copy, custom prompt text) when writing answers a therapist's assignment.
 
     The prompt text comes from the person's own sealed copy, never from the request."""
@@ -222,7 +235,7 @@ def therapist_prompt(request, copy_id, index):
         raise Http404("no such prompt in this assignment")
 
 
-def forget_draft(request, form, entry):
+def forget_draft(request: HttpRequest, form: EntryForm, entry: Entry | None) -> None:
     """The draft this page autosaved into is no longer needed once the entry is saved."""
     draft_id = form.cleaned_data.get("draft_id")
     if draft_id:
@@ -231,7 +244,7 @@ def forget_draft(request, form, entry):
 
 @vault_required(carry=WRITING_FIELDS)
 @require_http_methods(["GET", "POST"])
-def edit(request, pk):
+def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     entry = owned(Entry.objects.select_related("prompt__dynamic"), request, pk)
     key = request.vault.data_key
     try:
@@ -272,7 +285,7 @@ def edit(request, pk):
         prompt_text=saved.prompt_text))
 
 
-def edit_conflict(request, entry, form):
+def edit_conflict(request: HttpRequest, entry: Entry, form: EntryForm) -> HttpResponse:
     """The entry changed since this page opened it. Keep both: nothing is overwritten silently."""
     key = request.vault.data_key
     now = timezone.now()
@@ -294,7 +307,7 @@ def edit_conflict(request, entry, form):
 
 @vault_required
 @require_http_methods(["GET", "POST"])
-def delete(request, pk):
+def delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     entry = owned(Entry, request, pk)
     if request.method == "POST":
         entry.delete()
@@ -307,7 +320,7 @@ def delete(request, pk):
     return render(request, "journal/delete.html", {"entry": entry, "writing": writing, "nav": "journal"})
 
 
-def opened_assignments(request):
+def opened_assignments(request: HttpRequest) -> list[dict[str, Any]]:
     """The client's assignments, decrypted, with their library prompts looked up."""
     key = request.vault.data_key
     copies = list(ClientAssignment.objects.filter(owner=request.user).select_related("assignment"))

@@ -1,10 +1,12 @@
 """The journal as a whole: export (JSON, Markdown, print), import, delete everything, and what
 we store. Exports are made on request and downloaded, never written on the server."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,7 +23,7 @@ from ..models import Entry, PendingImport, Unreadable
 
 @vault_required
 @require_safe
-def export(request):
+def export(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/export.html", {
         "import_form": ImportForm(),
         "count": Entry.objects.filter(owner=request.user).count(),
@@ -29,7 +31,7 @@ def export(request):
     })
 
 
-def download(content, filename, content_type):
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     # A plain file name: a downloads folder on a shared device should not announce what this is.
     return HttpResponse(content, content_type=content_type,
                         headers={"Content-Disposition": content_disposition_header(True, filename)})
@@ -37,28 +39,28 @@ def download(content, filename, content_type):
 
 @vault_required
 @require_safe
-def export_json(request):
+def export_json(request: HttpRequest) -> HttpResponse:
     opened, _ = portable.readable_entries(request.user, request.vault.data_key)
     return download(portable.export_json(opened), f"notes-{timezone.localdate()}.json", "application/json")
 
 
 @vault_required
 @require_safe
-def export_markdown(request):
+def export_markdown(request: HttpRequest) -> HttpResponse:
     opened, _ = portable.readable_entries(request.user, request.vault.data_key)
     return download(portable.export_markdown(opened), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8")
 
 
 @vault_required
 @require_safe
-def print_view(request):
+def print_view(request: HttpRequest) -> HttpResponse:
     opened, unreadable = portable.readable_entries(request.user, request.vault.data_key)
     return render(request, "journal/print.html", {"opened": opened, "unreadable": unreadable, "nav": "journal"})
 
 
 @vault_required
 @require_POST
-def import_upload(request):
+def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     context = {"import_form": form, "count": Entry.objects.filter(owner=request.user).count(), "nav": "journal"}
     if not form.is_valid():
@@ -85,7 +87,7 @@ def import_upload(request):
 
 @vault_required
 @require_POST
-def import_confirm(request, pk):
+def import_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     pending = owned(PendingImport, request, pk)
     key = request.vault.data_key
     try:
@@ -104,7 +106,7 @@ def import_confirm(request, pk):
 
 @vault_required
 @require_POST
-def import_cancel(request, pk):
+def import_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     owned(PendingImport, request, pk).delete()
     messages.info(request, "Nothing was imported.")
     return redirect("journal:export")
@@ -112,7 +114,7 @@ def import_cancel(request, pk):
 
 @vault_required
 @require_http_methods(["GET", "POST"])
-def delete_everything(request):
+def delete_everything(request: HttpRequest) -> HttpResponse:
     form = DeleteEverythingForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
@@ -130,5 +132,5 @@ def delete_everything(request):
 
 
 @require_safe
-def what_we_store(request):
+def what_we_store(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/what_we_store.html", {"nav": "journal"})

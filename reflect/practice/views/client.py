@@ -2,11 +2,16 @@
 portable code, marking them done or skipped, and sharing an entry (or part of it) until they
 stop sharing."""
 
+from __future__ import annotations
+
+import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,10 +25,13 @@ from ..forms import AssignmentStatusForm, PortableCodeForm, ShareForm, Therapist
 from ..models import SharedEntry, Therapist
 from ..portable import CodeProblem, read_portable_code
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @vault_required
 @require_POST
-def assignment_status(request, pk):
+def assignment_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     copy = owned(ClientAssignment, request, pk)
     form = AssignmentStatusForm(request.POST)
     if not form.is_valid():
@@ -38,7 +46,7 @@ def assignment_status(request, pk):
 
 @vault_required
 @require_http_methods(["GET", "POST"])
-def add_assignment(request):
+def add_assignment(request: HttpRequest) -> HttpResponse:
     """Paste (or upload) a portable code from a therapist: works with no server in common."""
     form = PortableCodeForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
@@ -64,13 +72,13 @@ def add_assignment(request):
     return redirect(reverse("journal:list") + "#from-therapist")
 
 
-def therapists_of(user):
+def therapists_of(user: User) -> QuerySet[Therapist]:
     return Therapist.objects.filter(client_links__client=user)
 
 
 @vault_required
 @require_http_methods(["GET", "POST"])
-def share(request, pk):
+def share(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
     entry = owned(Entry.objects.select_related("prompt"), request, pk)
     choice = TherapistChoiceForm(request.POST if request.method == "POST" else request.GET)
@@ -103,7 +111,7 @@ def share(request, pk):
 
 @vault_required
 @require_POST
-def unshare(request, pk, share_id):
+def unshare(request: HttpRequest, pk: uuid.UUID, share_id: uuid.UUID) -> HttpResponse:
     shared = get_object_or_404(SharedEntry, pk=share_id, entry_id=pk, entry__owner=request.user)
     shared.delete()
     messages.success(request, "Your therapist can no longer read this entry.")

@@ -1,9 +1,13 @@
 """Joining from a therapist's code: a new client makes a journal, or a signed-in client adds the prompts."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +23,15 @@ from ..accounts import NameInUse, create_client
 from ..forms import CodeForm, JoinForm
 from ..models import Assignment, ClientLink, Therapist
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # A join link (/practice/join/<code>/) shows the join page with the code in a hidden field; the
 # page posts to /practice/join/, so the code travels in request bodies, which nothing logs, and
 # not in paths, which servers and proxies do log.
 
 
-def find_assignment(code):
+def find_assignment(code: str) -> tuple[Assignment, None] | tuple[None, tuple[int, str]]:
     """(assignment, None) for a code that can be taken up, or (None, (status, message))."""
     try:
         lookup = crypto.code_lookup(code)
@@ -43,7 +50,7 @@ def find_assignment(code):
     return assignment, None
 
 
-def redeem(assignment, code, client, data_key):
+def redeem(assignment: Assignment, code: str, client: User, data_key: bytes) -> bool:
     """Gives the client their own sealed copy and marks the code used. Returns False if it
     was used in the meantime (by another request), in which case nothing is created."""
     with transaction.atomic():
@@ -60,22 +67,22 @@ def redeem(assignment, code, client, data_key):
     return True
 
 
-def join_key(request):
+def join_key(request: HttpRequest) -> str:
     """Joins are counted per client: its address, as an HMAC."""
     return throttle_key("join", client_address(request))
 
 
-def code_problem(request, status, message):
+def code_problem(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return render(request, "practice/code_problem.html", {"message": message}, status=status)
 
 
-def refused(request, status, message):
+def refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
     """A join that didn't go through: counted, so codes and names can't be tried over and over."""
     Throttle.count_refusal(join_key(request))
     return code_problem(request, status, message)
 
 
-def too_many_tries(request):
+def too_many_tries(request: HttpRequest) -> HttpResponse | None:
     """A 429 page while this client must wait, else None."""
     wait = Throttle.seconds_to_wait(join_key(request))
     if not wait:
@@ -91,16 +98,16 @@ def too_many_tries(request):
     }, status=429)
 
 
-def is_therapist(request):
+def is_therapist(request: HttpRequest) -> bool:
     return request.vault.is_unlocked and Therapist.objects.filter(user=request.user).exists()
 
 
-def for_clients_only(request):
+def for_clients_only(request: HttpRequest) -> HttpResponse:
     return code_problem(
         request, 403, "This code is for a client. Lock your therapist account first if you are testing it.")
 
 
-def join_page(request, assignment, form, status=200):
+def join_page(request: HttpRequest, assignment: Assignment, form: CodeForm, status: int = 200) -> HttpResponse:
     if is_therapist(request):
         return for_clients_only(request)
     code = form["code"].value()
@@ -114,7 +121,7 @@ def join_page(request, assignment, form, status=200):
 
 @never_cache
 @require_safe
-def join_link(request, code):
+def join_link(request: HttpRequest, code: str) -> HttpResponse:
     """The link a therapist gives their client."""
     if waiting := too_many_tries(request):
         return waiting
@@ -127,7 +134,7 @@ def join_link(request, code):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def join(request):
+def join(request: HttpRequest) -> HttpResponse:
     """Where the join page posts: makes a journal for a new client, or adds the prompts to the
     journal of a client who is already signed in."""
     if request.method == "GET":
@@ -171,7 +178,7 @@ def join(request):
     })
 
 
-def add_to_journal(request, assignment, code):
+def add_to_journal(request: HttpRequest, assignment: Assignment, code: str) -> HttpResponse:
     if is_therapist(request):
         return for_clients_only(request)
     if not redeem(assignment, code, request.user, request.vault.data_key):

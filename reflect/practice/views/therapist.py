@@ -1,11 +1,14 @@
 """The therapist's pages: their clients, assignments (link, QR code, portable code, worksheet),
 withdrawing a code, and the entries clients chose to share."""
 
+import uuid
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +25,7 @@ from ..models import Assignment, ClientLink, SharedEntry, Therapist
 from ..portable import portable_code, portable_id
 
 
-def therapist_required(view):
+def therapist_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Only an unlocked therapist gets past; anyone else sees a page that doesn't exist."""
 
     @vault_required
@@ -37,11 +40,11 @@ def therapist_required(view):
     return wrapper
 
 
-def therapist_key(request):
+def therapist_key(request: HttpRequest) -> bytes:
     return request.therapist.private_key(request.vault.data_key)
 
 
-def client_status(assignment):
+def client_status(assignment: Assignment) -> str:
     """What the therapist may know: the state of the code, then the client's status unless hidden."""
     copy = getattr(assignment, "client_copy", None)
     if not assignment.redeemed_at or copy is None:
@@ -53,7 +56,7 @@ def client_status(assignment):
 
 @therapist_required
 @require_safe
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     assignments = request.therapist.assignments.select_related("client", "client_copy")
     for assignment in assignments:
         assignment.status_text = client_status(assignment)
@@ -66,7 +69,7 @@ def dashboard(request):
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
-def new_assignment(request):
+def new_assignment(request: HttpRequest) -> HttpResponse:
     dynamic, _ = chosen_topic(request.GET)
     form = AssignmentForm(request.POST or None, dynamic=dynamic)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +81,7 @@ def new_assignment(request):
     }, status=400 if request.method == "POST" else 200)
 
 
-def therapists_assignment(request, pk):
+def therapists_assignment(request: HttpRequest, pk: uuid.UUID) -> tuple[Assignment, str, dict[str, Any]]:
     assignment = get_object_or_404(Assignment.objects.select_related("client"), pk=pk, therapist=request.therapist)
     code = assignment.code(request.vault.data_key)
     content = assignment.content_with_code(code)
@@ -89,7 +92,7 @@ def therapists_assignment(request, pk):
 
 @therapist_required
 @require_safe
-def assignment_detail(request, pk):
+def assignment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     assignment, code, content = therapists_assignment(request, pk)
     link = request.build_absolute_uri(reverse("practice:join", args=[code]))
     return render(request, "practice/assignment.html", {
@@ -104,20 +107,20 @@ def assignment_detail(request, pk):
     })
 
 
-def strip_texts(content):
+def strip_texts(content: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in content.items() if key != "prompt_texts"}
 
 
 @therapist_required
 @require_safe
-def worksheet(request, pk):
+def worksheet(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     assignment, _, content = therapists_assignment(request, pk)
     return render(request, "practice/worksheet.html", {"assignment": assignment, "content": content, "nav": "practice"})
 
 
 @therapist_required
 @require_safe
-def portable_file(request, pk):
+def portable_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     assignment, code, content = therapists_assignment(request, pk)
     return HttpResponse(portable_code(strip_texts(content), code, assignment.expires_at) + "\n",
                         content_type="text/plain; charset=utf-8",
@@ -126,7 +129,7 @@ def portable_file(request, pk):
 
 @therapist_required
 @require_POST
-def revoke(request, pk):
+def revoke(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     assignment = get_object_or_404(Assignment, pk=pk, therapist=request.therapist)
     if not assignment.revoked_at:
         withdrawn = portable_id(assignment.code(request.vault.data_key))
@@ -142,7 +145,7 @@ LARGEST_ID = 2**63 - 1
 
 @therapist_required
 @require_safe
-def client_detail(request, user_id):
+def client_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     if user_id > LARGEST_ID:
         raise Http404("no such client")
     link = get_object_or_404(ClientLink.objects.select_related("client"), therapist=request.therapist, client_id=user_id)

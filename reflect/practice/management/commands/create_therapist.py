@@ -1,7 +1,8 @@
 import getpass
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from reflect import names
@@ -13,13 +14,16 @@ from reflect.vault.forms import SetupForm
 class Command(BaseCommand):
     help = "Create a therapist account: a vault locked by their passphrase and an X25519 key pair."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help=f"Their sign-in name: {names.ALLOWED_HELP}; capitals are made small.")
         parser.add_argument("--display-name", help="How clients see them; defaults to the username.")
         parser.add_argument("--passphrase", help="For scripts and trials; asked for interactively if left out.")
         parser.add_argument("--if-missing", action="store_true", help="Do nothing if the account exists.")
 
-    def handle(self, *args, username, display_name, passphrase, if_missing, **options):
+    def handle(
+        self, *args: Any, username: str, display_name: str | None, passphrase: str | None, if_missing: bool,
+        **options: Any,
+    ) -> None:
         # The same spelling unlock will look for: "Sam" and "ｓａｍ" are both "sam".
         username = names.normalise(username)
         if not names.ALLOWED.fullmatch(username):

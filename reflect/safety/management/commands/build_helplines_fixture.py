@@ -1,8 +1,9 @@
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reflect.safety.helplines import fixture_records, read_rows
 
@@ -10,11 +11,11 @@ from reflect.safety.helplines import fixture_records, read_rows
 class Command(BaseCommand):
     help = "Rebuild fixtures/helplines.json from the verified helplines TSV (verified rows only)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--tsv", type=Path, default=settings.REFLECT_HELPLINES_TSV)
         parser.add_argument("--out", type=Path, default=settings.BASE_DIR / "fixtures" / "helplines.json")
 
-    def handle(self, *args, tsv, out, **options):
+    def handle(self, *args: Any, tsv: Path, out: Path, **options: Any) -> None:
         try:
             records = fixture_records(read_rows(tsv))
         except (OSError, ValueError, KeyError) as error:

@@ -1,16 +1,13 @@
-"""Journal entries: encrypted at rest, scoped to their owner, autosaved, exported and imported."""
+"""Journal entries: encrypted at rest, scoped to their owner, written, read, searched, edited and deleted."""
 
-import json
 import logging
 import os
-import re
 import uuid
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,26 +16,10 @@ from reflect.journal.models import Draft, Entry, Writing
 from reflect.prompts.models import Prompt
 from reflect.vault.models import Vault
 
-from .conftest import PASSPHRASE
+from ..conftest import PASSPHRASE
+from .conftest import entry_page
 
 pytestmark = pytest.mark.django_db
-
-
-def entry_page(client, pk):
-    return client.get(f"/journal/entries/{pk}/").content.decode()
-
-
-def export_document(client):
-    response = client.get("/journal/export/journal.json")
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    document = json.loads(response.content)
-    document.pop("exported_at")
-    return document
-
-
-def upload(client, content, name="journal.json"):
-    return client.post("/journal/import/", {"file": SimpleUploadedFile(name, content, "application/json")})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -221,77 +202,6 @@ class TestOwnership:
         assert Draft.objects.filter(owner__username="personal").count() == 1
 
 
-class TestDrafts:
-    def autosave(self, client, draft_id, revision, text, **extra):
-        return client.post("/journal/drafts/save/", {"text": text, "draft_id": str(draft_id), "draft_revision": str(revision), **extra},
-                           HTTP_HX_REQUEST="true")
-
-    def test_autosave_keeps_an_encrypted_draft_and_offers_it_back(self, client, journal):
-        draft_id = uuid.uuid4()
-        response = self.autosave(client, draft_id, 0, "half a thought", prompt="not-my-fault")
-        assert response.status_code == 200
-        assert "Draft saved at" in response.content.decode()
-        assert 'value="1"' in response.content.decode(), "the page learns the new revision"
-        draft = Draft.objects.get(pk=draft_id)
-        assert b"half a thought" not in bytes(draft.ciphertext)
-        html = client.get("/journal/write/?prompt=not-my-fault").content.decode()
-        assert "You have an unsaved draft here" in html
-        html = client.get(f"/journal/write/?draft={draft_id}").content.decode()
-        assert "half a thought" in html
-
-    def test_a_damaged_draft_opens_as_an_empty_page_not_an_error(self, client, journal):
-        draft_id = uuid.uuid4()
-        self.autosave(client, draft_id, 0, "soon damaged")
-        Draft.objects.filter(pk=draft_id).update(ciphertext=b"x" * 40)
-        response = client.get(f"/journal/write/?draft={draft_id}")
-        assert response.status_code == 200
-        assert "That draft can&#x27;t be opened" in response.content.decode()
-
-    def test_saving_the_entry_clears_its_draft(self, client, journal, write):
-        draft_id = uuid.uuid4()
-        self.autosave(client, draft_id, 0, "almost done")
-        write("almost done, now finished", draft_id=str(draft_id))
-        assert not Draft.objects.exists()
-
-    def test_empty_autosave_makes_no_draft(self, client, journal):
-        self.autosave(client, uuid.uuid4(), 0, "   ")
-        assert not Draft.objects.exists()
-
-    def test_two_tabs_never_lose_the_newer_text(self, client, journal):
-        draft_id = uuid.uuid4()
-        self.autosave(client, draft_id, 0, "opened in both tabs")
-        # Both tabs now hold revision 1. Tab A saves newer text first...
-        self.autosave(client, draft_id, 1, "tab A: the newer text")
-        # ...then tab B, which still thinks it is at revision 1, saves too.
-        response = self.autosave(client, draft_id, 1, "tab B: its own text")
-        assert "kept both versions" in response.content.decode()
-        key = Vault.objects.get().open_with_passphrase(PASSPHRASE)
-        texts = {draft.open(key).text for draft in Draft.objects.all()}
-        assert texts == {"tab A: the newer text", "tab B: its own text"}
-
-    def test_a_draft_never_silently_overwrites_a_newer_saved_entry(self, client, journal, write):
-        pk = write("version one")
-        # Tab 1 opened the entry at revision 1; tab 2 saves a change first.
-        client.post(f"/journal/entries/{pk}/edit/", {"text": "version two from tab 2", "entry_revision": "1"})
-        response = client.post(f"/journal/entries/{pk}/edit/", {"text": "tab 1 words", "entry_revision": "1"})
-        assert response.status_code == 409
-        html = response.content.decode()
-        assert "tab 1 words" in html and "version two from tab 2" in html
-        assert "version two from tab 2" in entry_page(client, pk)
-        key = Vault.objects.get().open_with_passphrase(PASSPHRASE)
-        assert Draft.objects.get(entry_id=pk).open(key).text == "tab 1 words"
-        # Saving again from the conflict page is a knowing choice.
-        response = client.post(f"/journal/entries/{pk}/edit/", {"text": "tab 1 words", "entry_revision": "2"})
-        assert response.status_code == 302
-        assert "tab 1 words" in entry_page(client, pk)
-
-    def test_a_locked_autosave_says_so_and_saves_nothing(self, client, journal):
-        client.post("/journal/lock/")
-        response = self.autosave(client, uuid.uuid4(), 0, "typed after locking")
-        assert response.status_code == 403
-        assert not Draft.objects.exists()
-
-
 class TestBadInput:
     def test_empty_text_gets_a_clear_message(self, client, journal):
         response = client.post("/journal/write/", {"text": "  ", "title": "Only a title"})
@@ -347,97 +257,3 @@ class TestBadInput:
         response = client.post("/journal/write/", {"text": "written just before it locked", "title": "Late"})
         assert response.status_code == 302
         assert Entry.objects.count() == 1
-
-
-class TestExportAndImport:
-    def test_export_delete_everything_import_gives_the_same_journal(self, client, journal, write):
-        write("first", title="One", distress_before="3", distress_after="1", prompt="not-my-fault")
-        write("second\nwith two lines", title="")
-        write("third, with ünïcödé and emoji 🌱")
-        exported = export_document(client)
-        raw = client.get("/journal/export/journal.json").content
-
-        response = client.post("/journal/delete-everything/", {"confirmation": "Delete everything"})
-        assert response.status_code == 302 and response.url == "/journal/setup/"
-        assert not Entry.objects.exists() and not Vault.objects.exists() and not Draft.objects.exists()
-
-        client.post("/journal/setup/", {"new_passphrase": PASSPHRASE, "new_passphrase_again": PASSPHRASE})
-        response = upload(client, raw)
-        assert response.status_code == 200
-        assert "3 new entries will be added" in response.content.decode()
-        pending = response.context["pending"]
-        assert b"first" not in bytes(pending.ciphertext)
-        client.post(f"/journal/import/{pending.pk}/confirm/")
-        assert export_document(client) == exported
-
-    def test_importing_twice_recognises_duplicates(self, client, journal, write):
-        write("only once")
-        raw = client.get("/journal/export/journal.json").content
-        response = upload(client, raw)
-        assert "0 new entries" in response.content.decode() and "1 is already in your journal" in response.content.decode()
-
-    def test_duplicates_are_recognised_under_another_id(self, client, journal, write):
-        write("same words")
-        document = json.loads(client.get("/journal/export/journal.json").content)
-        document["entries"][0]["id"] = str(uuid.uuid4())
-        response = upload(client, json.dumps(document).encode())
-        assert "1 is already in your journal" in response.content.decode()
-
-    @pytest.mark.parametrize("content, message", [
-        (b"\xff\xfe\x00not utf-8 at all \xc3\x28", "not UTF-8"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [', "not valid JSON"),
-        (b'{"name": "someone else\'s app", "items": []}', "isn&#x27;t a Reflect journal export"),
-        (b'[1, 2, 3]', "isn&#x27;t a Reflect journal export"),
-        (b'{"format": "reflect-journal", "version": 99, "entries": []}', "version 99"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "x", "text": "hi"}]}', "id or dates"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "6c1b0a1e-0000-4000-8000-000000000000", '
-         b'"created_at": "2026-01-01T00:00:00+00:00", "text": "hi", "distress_after": 40}]}', "from 0 to 10"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "6c1b0a1e-0000-4000-8000-000000000000", '
-         b'"created_at": "2026-01-01T00:00:00+00:00", "text": "bad \\ud800 surrogate"}]}', "not valid text"),
-    ])
-    def test_foreign_or_broken_files_change_nothing(self, client, journal, write, content, message):
-        write("untouched")
-        before = list(Entry.objects.values_list("id", "ciphertext"))
-        response = upload(client, content)
-        assert response.status_code == 400
-        assert message in response.content.decode()
-        assert list(Entry.objects.values_list("id", "ciphertext")) == before
-
-    def test_no_file_gets_a_clear_message(self, client, journal):
-        response = client.post("/journal/import/", {})
-        assert response.status_code == 400
-        assert "Please choose a file" in response.content.decode()
-
-    def test_markdown_and_print_views(self, client, journal, write):
-        write("markdown body", title="Markdown title", prompt="not-my-fault")
-        markdown = client.get("/journal/export/journal.md")
-        assert markdown["Content-Disposition"].startswith("attachment;")
-        text = markdown.content.decode()
-        assert "## Markdown title" in text and "markdown body" in text and "> You might read this sentence" in text
-        printed = client.get("/journal/print/")
-        assert "no-store" in printed["Cache-Control"]
-        assert "markdown body" in printed.content.decode()
-
-    @pytest.mark.parametrize("url, extension", [("/journal/export/journal.json", "json"), ("/journal/export/journal.md", "md")])
-    def test_downloads_have_plain_names_that_say_nothing(self, client, journal, url, extension):
-        disposition = client.get(url)["Content-Disposition"]
-        assert re.fullmatch(rf'attachment; filename="notes-\d{{4}}-\d{{2}}-\d{{2}}\.{extension}"', disposition), disposition
-
-    def test_delete_everything_needs_the_typed_phrase(self, client, journal, write):
-        write("keep me")
-        response = client.post("/journal/delete-everything/", {"confirmation": "yes"})
-        assert response.status_code == 400
-        assert Entry.objects.count() == 1
-
-    def test_cancelled_import_adds_nothing(self, client, journal, write):
-        write("exists")
-        document = json.loads(client.get("/journal/export/journal.json").content)
-        document["entries"][0].update(id=str(uuid.uuid4()), text="new words")
-        pending = upload(client, json.dumps(document).encode()).context["pending"]
-        client.post(f"/journal/import/{pending.pk}/cancel/")
-        assert Entry.objects.count() == 1
-
-
-def test_what_we_store_is_public_and_plain(client):
-    html = client.get("/journal/what-we-store/").content.decode()
-    assert "What we store" in html and "Never stored" in html

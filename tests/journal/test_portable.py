@@ -6,11 +6,12 @@ import sqlite3
 import uuid
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from reflect.journal import portable
 from reflect.journal.models import Entry, PendingImport
+
+from .conftest import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +24,6 @@ def entry(**fields):
 
 def export(*entries, **document):
     return json.dumps({"format": "reflect-journal", "version": 1, "entries": list(entries), **document}).encode()
-
-
-def upload(client, raw):
-    return client.post("/journal/import/", {"file": SimpleUploadedFile("journal.json", raw, "application/json")})
 
 
 def refused(raw):

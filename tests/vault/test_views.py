@@ -12,20 +12,10 @@ from reflect.vault import crypto
 from reflect.vault.models import Throttle, Vault, client_address
 from reflect.vault.session import COOKIE, SEEN_FIELD
 
-from .conftest import PASSPHRASE
+from ..conftest import PASSPHRASE
+from .conftest import NEW_PASSPHRASE, lock, unlock
 
 pytestmark = pytest.mark.django_db
-
-NEW_PASSPHRASE = "seven quiet harbour lamps"
-
-
-def unlock(client, passphrase=PASSPHRASE, **extra):
-    return client.post("/journal/unlock/", {"passphrase": passphrase, **extra})
-
-
-def lock(client):
-    return client.post("/journal/lock/")
-
 
 class TestSetup:
     def test_first_visit_asks_for_a_passphrase(self, client):
@@ -147,7 +137,7 @@ class TestUnlockAndLock:
 
 
 class TestThrottling:
-    """The rule itself (who waits, for how long, and how the owner always gets in) is in test_vault_throttle.py."""
+    """The rule itself (who waits, for how long, and how the owner always gets in) is in test_throttle.py."""
 
     def test_success_clears_the_count(self, client, journal):
         lock(client)
@@ -260,24 +250,3 @@ class TestRaisingTheCost:
         lock(client)
         assert unlock(client, "not the passphrase at all").status_code == 400
         assert bytes(Vault.objects.get().passphrase_wrapped_key) == bytes(before.passphrase_wrapped_key)
-
-
-class TestCrypto:
-    def test_ciphertext_moved_to_another_identity_does_not_open(self):
-        key = crypto.new_key()
-        sealed = crypto.seal(key, b"words", b"reflect:v1:entry:1:user=1")
-        assert crypto.unseal(key, sealed, b"reflect:v1:entry:1:user=1") == b"words"
-        with pytest.raises(crypto.DecryptionError):
-            crypto.unseal(key, sealed, b"reflect:v1:entry:2:user=1")
-
-    def test_recovery_keys_read_as_typed(self):
-        key = crypto.new_recovery_key()
-        assert crypto.recovery_key_bytes(key) == crypto.recovery_key_bytes(" " + key.lower().replace("-", "  "))
-        with pytest.raises(ValueError):
-            crypto.recovery_key_bytes("not a key")
-
-    def test_passphrases_are_normalised(self):
-        params = {"algorithm": "argon2id", "time_cost": 1, "memory_cost": 8192, "parallelism": 1}
-        salt = crypto.new_salt()
-        composed, decomposed = "caf\u00e9 au lait please", "cafe\u0301 au lait please"
-        assert crypto.key_from_passphrase(composed, salt, params) == crypto.key_from_passphrase(decomposed, salt, params)

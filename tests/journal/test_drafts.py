@@ -1,18 +1,19 @@
-"""Leaving in a hurry: quick exit and the idle lock always lock, keep what was typed, and leave
-as little behind in the browser as they can (privacy guarantee 3, server side)."""
+"""Drafts: autosave keeps what is being written, two tabs never lose the newer text, and leaving
+in a hurry (quick exit, the idle lock) always locks and keeps what was typed (privacy guarantee 3,
+server side)."""
 
 import uuid
 import zlib
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from reflect.journal.models import Draft
-from reflect.safety.shell import COUNTRY_COOKIE, DISPLAY_COOKIE, TIP_COOKIE
+from reflect.safety.shell import COUNTRY_COOKIE
 from reflect.vault.models import Vault
 
-from .conftest import PASSPHRASE
+from ..conftest import PASSPHRASE
+from .conftest import entry_page
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,77 @@ def with_a_stale_token(client):
     strict.post("/journal/unlock/", {"passphrase": PASSPHRASE, "csrfmiddlewaretoken": strict.cookies["csrftoken"].value})
     assert not is_locked(strict)
     return strict, stale
+
+
+class TestDrafts:
+    def autosave(self, client, draft_id, revision, text, **extra):
+        return client.post("/journal/drafts/save/", {"text": text, "draft_id": str(draft_id), "draft_revision": str(revision), **extra},
+                           HTTP_HX_REQUEST="true")
+
+    def test_autosave_keeps_an_encrypted_draft_and_offers_it_back(self, client, journal):
+        draft_id = uuid.uuid4()
+        response = self.autosave(client, draft_id, 0, "half a thought", prompt="not-my-fault")
+        assert response.status_code == 200
+        assert "Draft saved at" in response.content.decode()
+        assert 'value="1"' in response.content.decode(), "the page learns the new revision"
+        draft = Draft.objects.get(pk=draft_id)
+        assert b"half a thought" not in bytes(draft.ciphertext)
+        html = client.get("/journal/write/?prompt=not-my-fault").content.decode()
+        assert "You have an unsaved draft here" in html
+        html = client.get(f"/journal/write/?draft={draft_id}").content.decode()
+        assert "half a thought" in html
+
+    def test_a_damaged_draft_opens_as_an_empty_page_not_an_error(self, client, journal):
+        draft_id = uuid.uuid4()
+        self.autosave(client, draft_id, 0, "soon damaged")
+        Draft.objects.filter(pk=draft_id).update(ciphertext=b"x" * 40)
+        response = client.get(f"/journal/write/?draft={draft_id}")
+        assert response.status_code == 200
+        assert "That draft can&#x27;t be opened" in response.content.decode()
+
+    def test_saving_the_entry_clears_its_draft(self, client, journal, write):
+        draft_id = uuid.uuid4()
+        self.autosave(client, draft_id, 0, "almost done")
+        write("almost done, now finished", draft_id=str(draft_id))
+        assert not Draft.objects.exists()
+
+    def test_empty_autosave_makes_no_draft(self, client, journal):
+        self.autosave(client, uuid.uuid4(), 0, "   ")
+        assert not Draft.objects.exists()
+
+    def test_two_tabs_never_lose_the_newer_text(self, client, journal):
+        draft_id = uuid.uuid4()
+        self.autosave(client, draft_id, 0, "opened in both tabs")
+        # Both tabs now hold revision 1. Tab A saves newer text first...
+        self.autosave(client, draft_id, 1, "tab A: the newer text")
+        # ...then tab B, which still thinks it is at revision 1, saves too.
+        response = self.autosave(client, draft_id, 1, "tab B: its own text")
+        assert "kept both versions" in response.content.decode()
+        key = Vault.objects.get().open_with_passphrase(PASSPHRASE)
+        texts = {draft.open(key).text for draft in Draft.objects.all()}
+        assert texts == {"tab A: the newer text", "tab B: its own text"}
+
+    def test_a_draft_never_silently_overwrites_a_newer_saved_entry(self, client, journal, write):
+        pk = write("version one")
+        # Tab 1 opened the entry at revision 1; tab 2 saves a change first.
+        client.post(f"/journal/entries/{pk}/edit/", {"text": "version two from tab 2", "entry_revision": "1"})
+        response = client.post(f"/journal/entries/{pk}/edit/", {"text": "tab 1 words", "entry_revision": "1"})
+        assert response.status_code == 409
+        html = response.content.decode()
+        assert "tab 1 words" in html and "version two from tab 2" in html
+        assert "version two from tab 2" in entry_page(client, pk)
+        key = Vault.objects.get().open_with_passphrase(PASSPHRASE)
+        assert Draft.objects.get(entry_id=pk).open(key).text == "tab 1 words"
+        # Saving again from the conflict page is a knowing choice.
+        response = client.post(f"/journal/entries/{pk}/edit/", {"text": "tab 1 words", "entry_revision": "2"})
+        assert response.status_code == 302
+        assert "tab 1 words" in entry_page(client, pk)
+
+    def test_a_locked_autosave_says_so_and_saves_nothing(self, client, journal):
+        client.post("/journal/lock/")
+        response = self.autosave(client, uuid.uuid4(), 0, "typed after locking")
+        assert response.status_code == 403
+        assert not Draft.objects.exists()
 
 
 class TestLeavingFromTheWritingPage:
@@ -167,47 +239,3 @@ class TestLongDraftsSentAsASplice:
         kept = drafts()
         assert kept[draft_id].text == self.LONG, "a splice is never forced onto other text"
         assert sorted(writing.text for writing in kept.values()) == sorted([self.LONG, "the newest words"])
-
-
-class TestWhatAQuickExitLeavesInTheBrowser:
-    def test_conveniences_are_cleared_and_protective_choices_kept(self, client):
-        client.cookies[COUNTRY_COOKIE] = "GB"
-        client.cookies[TIP_COOKIE] = "1"
-        client.cookies[DISPLAY_COOKIE] = "plain"
-        client.cookies["reflect_country"] = "GB"
-        for method in (client.get, client.post):
-            response = method("/leave/")
-            gone = {name for name, morsel in response.cookies.items() if morsel["max-age"] == 0}
-            assert {COUNTRY_COOKIE, TIP_COOKIE, settings.CSRF_COOKIE_NAME, "reflect_country"} <= gone
-            assert DISPLAY_COOKIE not in response.cookies
-            assert '"cache", "storage"' == response["Clear-Site-Data"]
-
-    def test_the_writing_page_exit_clears_them_too(self, client, journal):
-        client.cookies[COUNTRY_COOKIE] = "GB"
-        response = client.post(LEAVE_WITH_DRAFT, {}, **FROM_OUR_PAGE)
-        assert response.cookies[COUNTRY_COOKIE]["max-age"] == 0
-        assert response["Clear-Site-Data"] == '"cache", "storage"'
-
-    def test_no_cookie_but_a_protective_choice_outlives_the_browser_session(self, client, journal):
-        client.cookies.clear()
-        cookies = {}
-        for response in (client.get("/"), client.get("/journal/write/"), client.post("/journal/unlock/", {"passphrase": PASSPHRASE}),
-                         client.post("/settings/set/", {"name": "discreet", "value": "1", "next": "/"}),
-                         client.post("/country/", {"country": "GB", "next": "/"})):
-            cookies.update({name: morsel for name, morsel in response.cookies.items() if morsel["max-age"] != 0})
-        lasting = {name for name, morsel in cookies.items() if morsel["max-age"] or morsel["expires"]}
-        assert lasting == {DISPLAY_COOKIE, COUNTRY_COOKIE}
-        assert cookies[DISPLAY_COOKIE].value == "plain"
-        assert not any("reflect" in name for name in cookies), "cookie names say nothing about Reflect"
-
-    def test_older_display_cookies_move_to_the_neutral_name(self, client):
-        client.cookies["reflect_discreet"] = "1"
-        client.cookies["reflect_no_trace"] = "1"
-        response = client.get("/")
-        assert "<title>Notes</title>" in response.content.decode()
-        assert response.cookies[DISPLAY_COOKIE].value == "plain.replace"
-        assert response.cookies["reflect_discreet"]["max-age"] == 0
-        assert client.get("/").content.decode().count("<title>Notes</title>") == 1
-
-    def test_landing_on_the_neutral_page_sets_no_cookie(self, client):
-        assert not client.get("/notes/").cookies

@@ -12,19 +12,14 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from reflect.vault.models import Throttle
 from reflect.vault.session import COOKIE, SEEN_FIELD, SEEN_RESOLUTION_SECONDS, VaultSession
 
-from .conftest import PASSPHRASE
+from ..conftest import PASSPHRASE
+from .conftest import NEW_PASSPHRASE, unlock
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSPHRASE = "seven quiet harbour lamps"
 SECRET_WORDS = "the lighthouse keeper notebook"
-
-
-def unlock(client, passphrase=PASSPHRASE):
-    return client.post("/journal/unlock/", {"passphrase": passphrase})
 
 
 def idle_limit():
@@ -138,11 +133,3 @@ def test_make_run_clears_expired_sessions_and_old_counts_before_serving():
                 for name in ("clearsessions", "forget_unlock_attempts", "gunicorn")}
     assert position["clearsessions"] < position["gunicorn"]
     assert position["forget_unlock_attempts"] < position["gunicorn"]
-
-
-def test_what_we_store_names_every_cookie_and_how_long_things_are_kept(client):
-    page = client.get("/journal/what-we-store/").content.decode()
-    for cookie in (django_settings.SESSION_COOKIE_NAME, COOKIE, django_settings.CSRF_COOKIE_NAME):
-        assert f"<code>{cookie}</code>" in page
-    assert f"{django_settings.REFLECT_IDLE_LOCK_MINUTES} minutes" in page
-    assert f"{Throttle.FORGET_AFTER.days} day" in page

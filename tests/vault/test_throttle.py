@@ -13,17 +13,13 @@ from django.utils import timezone
 from reflect.vault import crypto
 from reflect.vault.models import Throttle, Vault, throttle_keys
 
-from .conftest import PASSPHRASE
+from ..conftest import PASSPHRASE
+from .conftest import NEW_PASSPHRASE, unlock
 
 pytestmark = pytest.mark.django_db
 
 WRONG = "not the passphrase at all"
-NEW_PASSPHRASE = "seven quiet harbour lamps"
 PAIR_FREE = Throttle.RULES["pair"][0]
-
-
-def unlock(client, passphrase=PASSPHRASE, **extra):
-    return client.post("/journal/unlock/", {"passphrase": passphrase, **extra})
 
 
 def recover(client, recovery_key):

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+CONTENT_FIXTURES = ["learn.json", "prompts.json"]
+
+
+class Command(BaseCommand):
+    help = "Load the material, prompts and helplines from fixtures/, replacing older copies."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        paths = [str(settings.BASE_DIR / "fixtures" / name) for name in CONTENT_FIXTURES]
+        with transaction.atomic():
+            call_command("loaddata", *paths, verbosity=options["verbosity"])
+            # Called by name, so learn never imports the app that owns the helplines.
+            call_command("load_helplines", verbosity=options["verbosity"])

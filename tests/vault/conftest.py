@@ -1,0 +1,13 @@
+"""What the vault's tests share: a second passphrase, and unlocking and locking as a browser does."""
+
+from ..conftest import PASSPHRASE
+
+NEW_PASSPHRASE = "seven quiet harbour lamps"
+
+
+def unlock(client, passphrase=PASSPHRASE, **extra):
+    return client.post("/journal/unlock/", {"passphrase": passphrase, **extra})
+
+
+def lock(client):
+    return client.post("/journal/lock/")
