@@ -11,7 +11,7 @@ PGPORT ?= 54329
 PGROOT ?= /tmp/reflect-postgres
 PG_URL = postgres://reflect@127.0.0.1:$(PGPORT)/reflect
 
-.PHONY: run test test-postgres bench content clean postgres practice
+.PHONY: run test test-postgres lint bench content clean postgres practice
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Reflect needs Python 3.11 or newer")'
@@ -38,6 +38,11 @@ run: content
 # Two processes at once (pytest-xdist), each with its own database, live server and browser.
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -n 2
+
+# ruff, as configured in pyproject.toml: the lint rules, and the formatting checked, not changed.
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.installed-test
 	$(PY) tests/bench/page_weight.py

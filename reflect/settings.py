@@ -9,6 +9,7 @@ ImproperlyConfigured, naming the variable and what it accepts, rather than quiet
 something else (a mistyped "ture" must never turn a protection off).
 """
 
+import contextlib
 import os
 import secrets
 import zoneinfo
@@ -19,6 +20,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
 
 def refuse(name: str, value: str, accepted: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"{name} must be {accepted} (it is {value!r})")
@@ -90,10 +92,8 @@ def env_path(name: str, default: Path) -> Path:
 def local_time_zone() -> str:
     """This machine's zone name (e.g. Europe/London), so journal times read as the person's own."""
     candidates = [env_text("TZ")]
-    try:
+    with contextlib.suppress(OSError, IndexError):
         candidates.append(str(Path("/etc/localtime").resolve()).split("zoneinfo/", 1)[1])
-    except (OSError, IndexError):
-        pass
     for name in candidates:
         try:
             zoneinfo.ZoneInfo(name)
@@ -309,7 +309,11 @@ LOGGING = {
     # A join link's path is a live assignment code: the loggers that write request paths hide it.
     "filters": {"hide_assignment_codes": {"()": "reflect.practice.log_filters.HideAssignmentCodes"}},
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
@@ -323,7 +327,10 @@ LOGGING = {
         "django.request": {"filters": ["hide_assignment_codes"]},
         # Django's own settings for runserver's request lines, with the filter added.
         "django.server": {
-            "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["hide_assignment_codes"],
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["hide_assignment_codes"],
         },
     },
 }

@@ -10,7 +10,6 @@ import itertools
 import os
 import re
 import traceback
-from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
@@ -35,50 +34,87 @@ STRICT = os.environ.get("REFLECT_FUZZ_STRICT", "") == "1"
 # the form classes whose fields give values that pass validation ("forms").
 ENTRY_FORM = "reflect.journal.forms.EntryForm"
 DRAFT_FORM = "reflect.journal.forms.DraftForm"
-WRITING = ["title", "text", "distress_before", "distress_after", "prompt", "draft_id", "draft_revision",
-           "entry_revision", "assignment", "custom"]
+WRITING = [
+    "title",
+    "text",
+    "distress_before",
+    "distress_after",
+    "prompt",
+    "draft_id",
+    "draft_revision",
+    "entry_revision",
+    "assignment",
+    "custom",
+]
 READS = {
-    "learn:contents": {}, "learn:references": {}, "learn:section": {},
-    "prompts:library": {}, "prompts:ground": {}, "prompts:dynamic": {}, "prompts:prompt": {},
+    "learn:contents": {},
+    "learn:references": {},
+    "learn:section": {},
+    "prompts:library": {},
+    "prompts:ground": {},
+    "prompts:dynamic": {},
+    "prompts:prompt": {},
     "journal:list": {"get": ["dynamic", "page"], "post": ["q", "page"], "forms": ["reflect.journal.forms.SearchForm"]},
     "journal:write": {"get": ["prompt", "draft", "assignment", "custom"], "post": WRITING, "forms": [ENTRY_FORM]},
     "journal:detail": {},
     "journal:edit": {"get": ["draft"], "post": WRITING, "forms": [ENTRY_FORM]},
     "journal:delete": {},
-    "journal:autosave": {"post": WRITING + ["entry", "lock_after"], "forms": [DRAFT_FORM]},
-    "journal:keep_draft_and_lock": {"post": WRITING + ["entry"], "forms": [DRAFT_FORM]},
-    "journal:keep_draft_and_leave": {"post": WRITING + ["entry"], "forms": [DRAFT_FORM]},
+    "journal:autosave": {"post": [*WRITING, "entry", "lock_after"], "forms": [DRAFT_FORM]},
+    "journal:keep_draft_and_lock": {"post": [*WRITING, "entry"], "forms": [DRAFT_FORM]},
+    "journal:keep_draft_and_leave": {"post": [*WRITING, "entry"], "forms": [DRAFT_FORM]},
     "journal:discard_draft": {},
-    "journal:export": {}, "journal:export_json": {}, "journal:export_markdown": {}, "journal:print": {},
+    "journal:export": {},
+    "journal:export_json": {},
+    "journal:export_markdown": {},
+    "journal:print": {},
     "journal:import": {"files": ["file"], "forms": ["reflect.journal.forms.ImportForm"]},
-    "journal:import_confirm": {}, "journal:import_cancel": {},
+    "journal:import_confirm": {},
+    "journal:import_cancel": {},
     "journal:delete_everything": {"post": ["confirmation"], "forms": ["reflect.journal.forms.DeleteEverythingForm"]},
     "journal:what_we_store": {},
     "from_therapist:add": {"post": ["code"], "files": ["file"]},
     "from_therapist:status": {"post": ["status", "hidden"]},
-    "from_therapist:share": {"get": ["therapist"], "post": ["therapist", "title", "text"],
-                      "forms": ["reflect.practice.forms.ShareForm"]},
+    "from_therapist:share": {
+        "get": ["therapist"],
+        "post": ["therapist", "title", "text"],
+        "forms": ["reflect.practice.forms.ShareForm"],
+    },
     "from_therapist:unshare": {},
     "vault:setup": {"forms": ["reflect.vault.forms.SetupForm"]},
     "vault:recovery_key_saved": {"post": ["saved"], "forms": ["reflect.vault.forms.RecoverySavedForm"]},
-    "vault:unlock": {"get": ["next"], "post": ["next", "username", "passphrase", "carry:text", "carry:title"],
-                     "forms": ["reflect.vault.forms.UnlockForm"]},
+    "vault:unlock": {
+        "get": ["next"],
+        "post": ["next", "username", "passphrase", "carry:text", "carry:title"],
+        "forms": ["reflect.vault.forms.UnlockForm"],
+    },
     "vault:lock": {},
-    "vault:recover": {"post": ["username", "recovery_key", "new_passphrase", "new_passphrase_again"],
-                      "forms": ["reflect.vault.forms.RecoverForm"]},
+    "vault:recover": {
+        "post": ["username", "recovery_key", "new_passphrase", "new_passphrase_again"],
+        "forms": ["reflect.vault.forms.RecoverForm"],
+    },
     "vault:settings": {},
     "vault:change_passphrase": {"forms": ["reflect.vault.forms.ChangePassphraseForm"]},
     "vault:new_recovery_key": {"forms": ["reflect.vault.forms.ConfirmPassphraseForm"]},
     "practice:dashboard": {},
-    "practice:new_assignment": {"get": ["dynamic"], "post": ["prompts", "custom", "note", "due_date"],
-                                "forms": ["reflect.practice.forms.AssignmentForm"]},
-    "practice:assignment": {}, "practice:worksheet": {}, "practice:portable_file": {}, "practice:revoke": {},
+    "practice:new_assignment": {
+        "get": ["dynamic"],
+        "post": ["prompts", "custom", "note", "due_date"],
+        "forms": ["reflect.practice.forms.AssignmentForm"],
+    },
+    "practice:assignment": {},
+    "practice:worksheet": {},
+    "practice:portable_file": {},
+    "practice:revoke": {},
     "practice:client": {},
-    "practice:join": {"post": ["code", "username", "new_passphrase", "new_passphrase_again"],
-                      "forms": ["reflect.practice.forms.JoinForm"]},
-    "safety:leave": {}, "safety:neutral": {},
+    "practice:join": {
+        "post": ["code", "username", "new_passphrase", "new_passphrase_again"],
+        "forms": ["reflect.practice.forms.JoinForm"],
+    },
+    "safety:leave": {},
+    "safety:neutral": {},
     "safety:country": {"post": ["country", "next"], "forms": ["reflect.safety.forms.CountryForm"]},
-    "safety:help": {}, "safety:settings": {},
+    "safety:help": {},
+    "safety:settings": {},
     "safety:set_preference": {"post": ["name", "value", "next"], "forms": ["reflect.safety.forms.PreferenceForm"]},
     "safety:cover_your_tracks": {},
 }
@@ -87,25 +123,31 @@ READS = {
 COOKIES = ["country", "display", "tip", "reflect_country", "reflect_discreet", "reflect_no_trace", "reflect_tip_seen"]
 
 HEADERS = {
-    "Accept-Language": st.one_of(st.sampled_from(["en-GB,en;q=0.9", "de", "*", "x" * 5000, "en;q=NaN", ";;;,,,"]),
-                                 values.texts(40)),
+    "Accept-Language": st.one_of(
+        st.sampled_from(["en-GB,en;q=0.9", "de", "*", "x" * 5000, "en;q=NaN", ";;;,,,"]), values.texts(40)
+    ),
     "HX-Request": st.just("true"),
     "Sec-Fetch-Site": st.sampled_from(["same-origin", "cross-site", "none", "\x7f"]),
     "Origin": st.sampled_from(["null", "http://testserver", "http://evil.example", ""]),
 }
 
 # Files owned by other engineers while this harness was written: their 5xx are reported, not fixed here.
-ELSEWHERE = ("reflect/vault/", "reflect/practice/", "reflect/safety/", "reflect/journal/views.py",
-             "reflect/journal/forms.py")
+ELSEWHERE = (
+    "reflect/vault/",
+    "reflect/practice/",
+    "reflect/safety/",
+    "reflect/journal/views.py",
+    "reflect/journal/forms.py",
+)
 # 5xx that the harness finds in those files today, each reported with a reproduction. They are
 # counted and printed, not failed on, so CI stays green while their owners fix them; set
 # REFLECT_FUZZ_STRICT=1 to fail on them too. Remove a line once its cause is fixed.
 # (where the exception left our code, exception type): what it is.
-KNOWN_ELSEWHERE = {
-}
+KNOWN_ELSEWHERE = {}
 
 
 # --- Routes ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Route:
@@ -128,7 +170,7 @@ def walk(patterns, prefix="", namespace=()):
             inner = namespace + ((pattern.namespace,) if pattern.namespace else ())
             yield from walk(pattern.url_patterns, route, inner)
         else:
-            name = ":".join(namespace + (pattern.name or pattern.lookup_str,))
+            name = ":".join((*namespace, pattern.name or pattern.lookup_str))
             kinds = tuple(re.findall(r"<(?:(\w+):)?(\w+)>", route))
             yield Route(name, route, tuple((parameter, kind or "str") for kind, parameter in kinds))
 
@@ -140,8 +182,10 @@ def routes():
 
 def fill(route, params):
     """The path for `route` with each parameter replaced by its (percent-encoded) value."""
+
     def value(match):
         return quote(params[match.group(2)], safe="")
+
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route.route)
 
 
@@ -156,26 +200,37 @@ def route_of(path):
 
 # --- Who owns what: values for path parameters ----------------------------------------------
 
+
 def path_values(converter, world, who):
     if converter == "uuid":
         known = who.own_ids + list(world.uuids)
         return st.one_of(st.sampled_from(known), st.uuids().map(str)), known
     if converter == "int":
         ids = world.user_ids
-        return st.one_of(st.sampled_from(ids), st.integers(min_value=0).map(str),
-                         st.sampled_from(["0", values.HUGE_DIGITS, "9223372036854775808", "0" * 30 + "1"])), ids
+        return st.one_of(
+            st.sampled_from(ids),
+            st.integers(min_value=0).map(str),
+            st.sampled_from(["0", values.HUGE_DIGITS, "9223372036854775808", "0" * 30 + "1"]),
+        ), ids
     if converter == "slug":
         slugs = st.from_regex(r"[-a-zA-Z0-9_]{1,300}", fullmatch=True)
         return st.one_of(st.sampled_from(world.slugs), slugs), world.slugs
     codes = world.codes
-    odd = st.sampled_from(["x", "\x00", "%00", "..", "a" * 3000, codes[0].lower() if codes else "z",
-                           (codes[0] + "0") if codes else "z"])
+    odd = st.sampled_from(
+        ["x", "\x00", "%00", "..", "a" * 3000, codes[0].lower() if codes else "z", (codes[0] + "0") if codes else "z"]
+    )
     return st.one_of(st.sampled_from(codes or ["x"]), odd, values.texts(40).filter(lambda s: s and "/" not in s)), codes
 
 
 # Which of a visitor's things a uuid in a route most likely names, by words in the route.
-ROUTE_MODELS = [("share_id", "sharedentry"), ("drafts/", "draft"), ("import/", "pendingimport"),
-                ("from-therapist/", "clientassignment"), ("practice/assignments/", "assignment"), ("", "entry")]
+ROUTE_MODELS = [
+    ("share_id", "sharedentry"),
+    ("drafts/", "draft"),
+    ("import/", "pendingimport"),
+    ("from-therapist/", "clientassignment"),
+    ("practice/assignments/", "assignment"),
+    ("", "entry"),
+]
 
 
 def own_paths(route, world, who):
@@ -188,15 +243,19 @@ def own_paths(route, world, who):
         else:
             choices.append(path_values(kind, world, who)[1] or ["x"])
     names = [name for name, _ in route.converters]
-    return [fill(route, dict(zip(names, combo))) for combo in itertools.islice(itertools.product(*choices), 8)]
+    return [
+        fill(route, dict(zip(names, combo, strict=False))) for combo in itertools.islice(itertools.product(*choices), 8)
+    ]
 
 
 def good_params(route, world, who, limit=8):
     """Path parameters with real values, the visitor's own first."""
-    choices = [(who.own_ids if kind == "uuid" and who.own_ids else path_values(kind, world, who)[1]) or ["x"]
-               for _, kind in route.converters]
+    choices = [
+        (who.own_ids if kind == "uuid" and who.own_ids else path_values(kind, world, who)[1]) or ["x"]
+        for _, kind in route.converters
+    ]
     names = [name for name, _ in route.converters]
-    return [dict(zip(names, combo)) for combo in itertools.islice(itertools.product(*choices), limit)]
+    return [dict(zip(names, combo, strict=False)) for combo in itertools.islice(itertools.product(*choices), limit)]
 
 
 def good_paths(route, world, who, limit=8):
@@ -205,6 +264,7 @@ def good_paths(route, world, who, limit=8):
 
 
 # --- Field names, read from the forms on every page -----------------------------------------
+
 
 class FormNames(HTMLParser):
     """(form method, action or hx-post target, field name) for every named control inside a form."""
@@ -265,7 +325,7 @@ def read_names(all_routes, world, who):
             for name in READS.get(route.name, {}).get(kind, []):
                 names.add(kind, route.name, name)
         for path in good_paths(route, world, who):
-            response = isolated(lambda: who.browser().get(path))
+            response = isolated(lambda path=path: who.browser().get(path))
             names.cookies.update(name for name in response.cookies if name not in visitor_cookies())
             if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
                 parser = FormNames(path)
@@ -279,6 +339,7 @@ def read_names(all_routes, world, who):
 
 
 # --- Values for names -----------------------------------------------------------------------
+
 
 def as_posted(value):
     """A value from hypothesis' Django field strategies, as a browser would send it."""
@@ -312,8 +373,10 @@ def form_strategies(route):
 def plausible(world, who):
     """name -> values meant to pass, for a field of that name and this visitor, so that cases
     get past validation into what a view does with good input."""
+
     def own(model):
         return world.owned_by(who.username, model)
+
     users = sorted(world.users)
     return {
         "next": st.sampled_from(["/journal/", "/journal/write/", "/reflect/", "/"]),
@@ -321,30 +384,37 @@ def plausible(world, who):
         "new_passphrase": st.just("a brand new passphrase"),
         "new_passphrase_again": st.just("a brand new passphrase"),
         "username": st.sampled_from(([who.username] if who.username else []) + users + ["new-person"]),
-        "recovery_key": st.sampled_from([world.recovery_keys.get(who.username or "personal")
-                                         or next(iter(world.recovery_keys.values())), "0" * 32]),
+        "recovery_key": st.sampled_from(
+            [world.recovery_keys.get(who.username or "personal") or next(iter(world.recovery_keys.values())), "0" * 32]
+        ),
         "distress_before": st.sampled_from([str(n) for n in range(11)] + [""]),
         "distress_after": st.sampled_from([str(n) for n in range(11)] + [""]),
-        "prompt": st.sampled_from(world.slugs + [""]),
+        "prompt": st.sampled_from([*world.slugs, ""]),
         "prompts": st.sampled_from(world.slugs),
-        "dynamic": st.sampled_from(world.slugs + [""]),
-        "draft_id": st.sampled_from([""] + own("draft")), "draft": st.sampled_from([""] + own("draft")),
-        "entry": st.sampled_from([""] + own("entry")), "assignment": st.sampled_from([""] + own("clientassignment")),
-        "draft_revision": st.sampled_from(["0", "1", "2"]), "entry_revision": st.sampled_from(["1", "0", "2"]),
-        "page": st.sampled_from(["1", "2"]), "custom": st.sampled_from(["", "0"]),
+        "dynamic": st.sampled_from([*world.slugs, ""]),
+        "draft_id": st.sampled_from(["", *own("draft")]),
+        "draft": st.sampled_from(["", *own("draft")]),
+        "entry": st.sampled_from(["", *own("entry")]),
+        "assignment": st.sampled_from(["", *own("clientassignment")]),
+        "draft_revision": st.sampled_from(["0", "1", "2"]),
+        "entry_revision": st.sampled_from(["1", "0", "2"]),
+        "page": st.sampled_from(["1", "2"]),
+        "custom": st.sampled_from(["", "0"]),
         "therapist": st.sampled_from(world.therapist_ids or ["1"]),
         "status": st.sampled_from(["not_started", "done", "skipped"]),
-        "hidden": st.sampled_from(["0", "1"]), "lock_after": st.sampled_from(["1", ""]),
+        "hidden": st.sampled_from(["0", "1"]),
+        "lock_after": st.sampled_from(["1", ""]),
         "due_date": st.sampled_from(["", "2030-01-31"]),
         "country": st.sampled_from(["GB", "INTL", "US"]),
         "name": st.sampled_from(["discreet", "no_trace", "title", "icon"]),
         "value": st.sampled_from(["0", "1"]),
         "confirmation": st.just("delete everything"),
         "saved": st.just("on"),
-        "code": st.sampled_from((world.codes or ["x"])[:1] + [values.good_portable_code(world.slugs)]),
+        "code": st.sampled_from([*(world.codes or ["x"])[:1], values.good_portable_code(world.slugs)]),
         "text": st.sampled_from(["Some words.", "Words that matter to me.\nA second line."]),
         "title": st.sampled_from(["", "A title"]),
-        "q": st.sampled_from(["words", "a"]), "note": st.just("No rush."),
+        "q": st.sampled_from(["words", "a"]),
+        "note": st.just("No rush."),
     }
 
 
@@ -365,10 +435,11 @@ class ValuesFor:
                 options.append(self.plausible[name])
             if name == "next":
                 options.append(values.next_targets())
-            one = st.one_of(options + [self.hostile])
+            one = st.one_of([*options, self.hostile])
             # A name sent twice (or with several values) must not confuse the code either.
-            self.cache[name] = st.one_of(one.map(lambda v: v if isinstance(v, list) else [v]),
-                                         st.lists(one, min_size=2, max_size=3))
+            self.cache[name] = st.one_of(
+                one.map(lambda v: v if isinstance(v, list) else [v]), st.lists(one, min_size=2, max_size=3)
+            )
         return self.cache[name]
 
     def valid(self, name):
@@ -390,6 +461,7 @@ def file_strategy(route, world):
 
 # --- A case: one GET and one POST, built from the strategies above ---------------------------
 
+
 @dataclass
 class Case:
     kind: str
@@ -409,8 +481,10 @@ class Case:
 
 
 def pairs_to_query(pairs):
-    return "&".join(quote(name, safe="") + "=" + quote(value if isinstance(value, str) else str(value), safe="")
-                    for name, value in pairs)
+    return "&".join(
+        quote(name, safe="") + "=" + quote(value if isinstance(value, str) else str(value), safe="")
+        for name, value in pairs
+    )
 
 
 ODD_TAILS = ["", "", "", "%FF", "&%C0%AE", "&&", "&=x", ";x=1", "&page=%", "&%zz=1"]
@@ -456,8 +530,9 @@ def case_strategy(route, world, who, names):
             return {name: draw(values_for(name)) for name in chosen + draw(random_names)}
 
         def query():
-            return pairs_to_query((name, value) for name, items in filled(gets).items() for value in items) + \
-                draw(st.sampled_from(ODD_TAILS))
+            return pairs_to_query((name, value) for name, items in filled(gets).items() for value in items) + draw(
+                st.sampled_from(ODD_TAILS)
+            )
 
         data = filled(post_names)
         urlencoded = not files and draw(st.booleans())
@@ -467,9 +542,15 @@ def case_strategy(route, world, who, names):
         headers = {name: draw(strategy) for name, strategy in HEADERS.items() if draw(st.booleans())}
         cookies = {name: draw(hostile) for name in cookie_names if draw(st.integers(0, 3)) == 0}
         return Case(
-            kind=who.kind, path=path, first_method=draw(st.sampled_from(["GET", "GET", "HEAD"])),
-            query=query(), post_query=query() if draw(st.booleans()) else "",
-            data=data, urlencoded=urlencoded, headers=headers, cookies=cookies,
+            kind=who.kind,
+            path=path,
+            first_method=draw(st.sampled_from(["GET", "GET", "HEAD"])),
+            query=query(),
+            post_query=query() if draw(st.booleans()) else "",
+            data=data,
+            urlencoded=urlencoded,
+            headers=headers,
+            cookies=cookies,
         )
 
     return build()
@@ -486,11 +567,21 @@ def poison_cases(route, world, who):
     own = good_params(route, world, who, limit=1)[0]
     cases = {}
     for poison in values.POISONS:
-        params = {name: poison if re.fullmatch(CONVERTER_ACCEPTS.get(kind, "(?!)"), poison) else own[name]
-                  for name, kind in route.converters}
-        case = Case(kind=who.kind, path=fill(route, params), first_method="GET",
-                    query=pairs_to_query((name, poison) for name in reads.get("get", [])), post_query="",
-                    data={name: [poison] for name in reads.get("post", [])}, urlencoded=True, headers={}, cookies={})
+        params = {
+            name: poison if re.fullmatch(CONVERTER_ACCEPTS.get(kind, "(?!)"), poison) else own[name]
+            for name, kind in route.converters
+        }
+        case = Case(
+            kind=who.kind,
+            path=fill(route, params),
+            first_method="GET",
+            query=pairs_to_query((name, poison) for name in reads.get("get", [])),
+            post_query="",
+            data={name: [poison] for name in reads.get("post", [])},
+            urlencoded=True,
+            headers={},
+            cookies={},
+        )
         if case.query or case.data or params != own:
             cases[repr(case)] = case
     path = fill(route, own)
@@ -501,13 +592,31 @@ def poison_cases(route, world, who):
     for name in reads.get("files", []):
         for raw in uploads:
             upload = SimpleUploadedFile("upload.json", raw, content_type="application/json")
-            case = Case(kind=who.kind, path=path, first_method="GET", query="", post_query="", data={name: [upload]},
-                        urlencoded=False, headers={}, cookies={})
+            case = Case(
+                kind=who.kind,
+                path=path,
+                first_method="GET",
+                query="",
+                post_query="",
+                data={name: [upload]},
+                urlencoded=False,
+                headers={},
+                cookies={},
+            )
             cases[f"{name} {raw[:200]!r} {len(raw)}"] = case
     if route.name == "from_therapist:add":
         for code in values.poison_codes(tuple(world.slugs)):
-            cases[code] = Case(kind=who.kind, path=path, first_method="GET", query="", post_query="",
-                               data={"code": [code]}, urlencoded=True, headers={}, cookies={})
+            cases[code] = Case(
+                kind=who.kind,
+                path=path,
+                first_method="GET",
+                query="",
+                post_query="",
+                data={"code": [code]},
+                urlencoded=True,
+                headers={},
+                cookies={},
+            )
     return list(cases.values())
 
 
@@ -530,8 +639,9 @@ def send(who, case, method, url, data, browser=None):
     if method != "POST":
         return browser.generic(method, url, headers=headers)
     if case.urlencoded:
-        return browser.generic("POST", url, encoded(data), content_type="application/x-www-form-urlencoded",
-                               headers=headers)
+        return browser.generic(
+            "POST", url, encoded(data), content_type="application/x-www-form-urlencoded", headers=headers
+        )
     for items in data.values():
         for item in items:
             if hasattr(item, "seek"):
@@ -540,6 +650,7 @@ def send(who, case, method, url, data, browser=None):
 
 
 # --- Findings and the tally -----------------------------------------------------------------
+
 
 @dataclass
 class Finding(Exception):
@@ -562,8 +673,10 @@ class Finding(Exception):
         return self.where.startswith(ELSEWHERE)
 
     def __str__(self):
-        return (f"{self.method} {self.url[:300]} as {self.kind} on {self.database} ({self.route})\n"
-                f"  data: {self.data[:600]}\n  {self.error[:300]}\n  at {self.where}\n{self.tail}")
+        return (
+            f"{self.method} {self.url[:300]} as {self.kind} on {self.database} ({self.route})\n"
+            f"  data: {self.data[:600]}\n  {self.error[:300]}\n  at {self.where}\n{self.tail}"
+        )
 
 
 def summarise(data):
@@ -574,6 +687,7 @@ def summarise(data):
             item.seek(0)
             return f"<file {len(raw)} bytes: {raw[:120]!r}>"
         return repr(item if len(item) < 200 else item[:120] + f"...({len(item)} chars)")
+
     fields = (f"{name!r}: [{', '.join(short(item) for item in items)}]" for name, items in (data or {}).items())
     return "{" + ", ".join(fields) + "}"
 
@@ -583,7 +697,7 @@ def where_it_left_our_code(error):
     ours = [frame for frame in frames if "/reflect/" in frame.filename and "/tests/" not in frame.filename]
     frame = (ours or frames)[-1]
     if ours:
-        path = frame.filename[frame.filename.rfind("/reflect/") + 1:]
+        path = frame.filename[frame.filename.rfind("/reflect/") + 1 :]
     else:
         path = frame.filename.rsplit("/site-packages/", 1)[-1]
     return f"{path}:{frame.name}"
@@ -603,8 +717,17 @@ def finding_for(case, route, method, url, data, response=None, error=None, befor
         frames = traceback.extract_tb(error.__traceback__)
         ours = [frame for frame in frames if "/reflect/" in frame.filename] or frames
         tail = "".join(traceback.format_list(ours[-3:])) + traceback.format_exception_only(error)[-1]
-        return Finding(route, case.kind, connection.vendor, method, url, sent, f"{type(error).__name__}: {error}"[:500],
-                       where_it_left_our_code(error), tail[-2000:])
+        return Finding(
+            route,
+            case.kind,
+            connection.vendor,
+            method,
+            url,
+            sent,
+            f"{type(error).__name__}: {error}"[:500],
+            where_it_left_our_code(error),
+            tail[-2000:],
+        )
     return Finding(route, case.kind, connection.vendor, method, url, sent, f"HTTP {response.status_code}", route, "")
 
 
@@ -620,13 +743,16 @@ class Tally:
     def lines(self, all_routes):
         covered = {(route, pattern) for _, route, pattern in self.views}
         known = [f for f in self.findings.values() if f.signature in KNOWN_ELSEWHERE]
-        return [
-            f"fuzz on {connection.vendor}: {len(covered)}/{len(all_routes)} views covered "
-            f"({len(self.views)} view x user kind pairs), {len(self.names)} fields/params covered, "
-            f"{self.cases} cases run, {self.requests} requests, {len(self.findings)} 5xx found "
-            f"({len(known)} already known in other people's files, {len(self.findings) - len(known)} new)",
-        ] + [f"  5xx (known) {f.method} {f.url[:200]} as {f.kind}: {f.error[:100]} at {f.where}" for f in known] \
-          + [f"  5xx {f}" for f in self.findings.values() if f not in known]
+        return (
+            [
+                f"fuzz on {connection.vendor}: {len(covered)}/{len(all_routes)} views covered "
+                f"({len(self.views)} view x user kind pairs), {len(self.names)} fields/params covered, "
+                f"{self.cases} cases run, {self.requests} requests, {len(self.findings)} 5xx found "
+                f"({len(known)} already known in other people's files, {len(self.findings) - len(known)} new)",
+            ]
+            + [f"  5xx (known) {f.method} {f.url[:200]} as {f.kind}: {f.error[:100]} at {f.where}" for f in known]
+            + [f"  5xx {f}" for f in self.findings.values() if f not in known]
+        )
 
 
 class PostForms(HTMLParser):
@@ -682,7 +808,7 @@ def run_case(who, case, pattern, tally, names_read):
                     tally.names.add((route, "post", name))
         finding, steps = None, []
 
-        def exchange():
+        def exchange(method=method, url=url, data=data, steps=steps):
             browser = who.browser()  # one browser for both, so the follow-up has the POST's cookies
             steps.append((route, method, url, data))
             response = send(who, case, method, url, data, browser)

@@ -14,9 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from reflect.journal.models import ClientAssignment, Draft, Entry, PendingImport, Writing
-from reflect.practice.models import SharedEntry
 from reflect.learn.models import Section
-from reflect.practice.models import Assignment, ClientLink, Therapist
+from reflect.practice.models import Assignment, ClientLink, SharedEntry, Therapist
 from reflect.prompts.models import Dynamic, Prompt
 from reflect.vault.models import Vault
 from reflect.vault.session import COOKIE as KEY_COOKIE
@@ -108,7 +107,8 @@ def writings(world, username, key=None, prompt=None, copy=None):
 
 def library(world):
     world.slugs = sorted(
-        [s.slug for s in Section.objects.all()[:3]] + [d.slug for d in Dynamic.objects.all()[:3]]
+        [s.slug for s in Section.objects.all()[:3]]
+        + [d.slug for d in Dynamic.objects.all()[:3]]
         + [p.slug for p in Prompt.objects.all()[:4]]
     )
 
@@ -126,8 +126,13 @@ def personal_world():
 
 def assignment(world, therapist_name, client_name=None, content=None, **state):
     therapist = world.users[therapist_name].therapist
-    content = content or {"therapist": therapist.display_name, "prompts": world.slugs[-2:], "custom": ["Your own words?"],
-                          "note": "No rush.", "due": None}
+    content = content or {
+        "therapist": therapist.display_name,
+        "prompts": world.slugs[-2:],
+        "custom": ["Your own words?"],
+        "note": "No rush.",
+        "due": None,
+    }
     made, code = Assignment.create(therapist, world.keys[therapist_name], content)
     Assignment.objects.filter(pk=made.pk).update(**state)
     world.remember(therapist_name, made)
@@ -149,8 +154,10 @@ def assignment(world, therapist_name, client_name=None, content=None, **state):
 
 def share(world, entry, therapist_name):
     shared = SharedEntry(entry=entry)
-    shared.seal_for(world.users[therapist_name].therapist, {"title": "A title", "text": "Shared words.", "prompt": "",
-                                                           "written_at": entry.created_at.isoformat()})
+    shared.seal_for(
+        world.users[therapist_name].therapist,
+        {"title": "A title", "text": "Shared words.", "prompt": "", "written_at": entry.created_at.isoformat()},
+    )
     shared.save()
     world.remember(entry.owner.username, shared)
 

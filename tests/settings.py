@@ -7,7 +7,7 @@ from pathlib import Path
 os.environ["REFLECT_DATA_DIR"] = tempfile.mkdtemp(prefix="reflect-test-")
 os.environ.setdefault("REFLECT_SECRET_KEY", "only-for-tests-" + "x" * 40)
 
-from reflect.settings import *  # noqa: E402,F403
+from reflect.settings import *  # noqa: F403
 
 # Tests render templates without running collectstatic first.
 STORAGES = {

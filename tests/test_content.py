@@ -104,12 +104,12 @@ def test_grounding_offers_breathing_and_the_five_senses():
 
 # The tool and the article live beside the repository, not in it: a clone on its own skips this
 # check, and .ci/run runs the tool itself whenever ../shared is there.
-@pytest.mark.skipif(not SEED_OVERLAP.exists(),
-                    reason=f"no ../shared beside this clone ({SEED_OVERLAP}); .ci/run checks it when there is")
+@pytest.mark.skipif(
+    not SEED_OVERLAP.exists(),
+    reason=f"no ../shared beside this clone ({SEED_OVERLAP}); .ci/run checks it when there is",
+)
 def test_no_sentence_is_taken_from_the_source_article():
-    result = subprocess.run(
-        [str(SEED_OVERLAP), str(settings.BASE_DIR)], capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([str(SEED_OVERLAP), str(settings.BASE_DIR)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout
     assert " 0 run(s)" in result.stdout
 
@@ -136,22 +136,31 @@ def test_load_content_belongs_to_learn_and_the_helplines_to_safety():
 def test_load_content_puts_back_the_material_prompts_and_helplines():
     Section.objects.filter(slug="summary").update(title="Changed by hand")
     Prompt.objects.filter(slug="not-my-fault").update(text="Changed by hand.")
-    Helpline.objects.create(country="GB", kind=Helpline.CRISIS, service_name="A line no longer listed",
-                            source_url="https://example.org/", evidence_quote="-", confidence="verified")
+    Helpline.objects.create(
+        country="GB",
+        kind=Helpline.CRISIS,
+        service_name="A line no longer listed",
+        source_url="https://example.org/",
+        evidence_quote="-",
+        confidence="verified",
+    )
     call_command("load_content", verbosity=0)
     assert Section.objects.get(slug="summary").title != "Changed by hand"
     assert Prompt.objects.get(slug="not-my-fault").text != "Changed by hand."
     assert not Helpline.objects.filter(service_name="A line no longer listed").exists()
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({}, (None, False)),
-    ({"dynamic": ""}, (None, False)),
-    ({"dynamic": "shame-and-self-worth"}, ("shame-and-self-worth", False)),
-    ({"dynamic": "no-such-topic"}, (None, True)),
-    ({"dynamic": "shame\x00"}, (None, True)),
-    ({"dynamic": "x" * 5000}, (None, True)),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({}, (None, False)),
+        ({"dynamic": ""}, (None, False)),
+        ({"dynamic": "shame-and-self-worth"}, ("shame-and-self-worth", False)),
+        ({"dynamic": "no-such-topic"}, (None, True)),
+        ({"dynamic": "shame\x00"}, (None, True)),
+        ({"dynamic": "x" * 5000}, (None, True)),
+    ],
+)
 def test_a_topic_is_chosen_by_its_slug_and_anything_else_is_unknown(query, expected):
     topic, unknown = chosen_topic(query)
     assert (topic and topic.slug, unknown) == expected

@@ -28,7 +28,8 @@ import os
 import pytest
 from django.http import HttpResponse
 from django.urls import path
-from hypothesis import HealthCheck, example, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
 
 from reflect.urls import urlpatterns as site_patterns
 
@@ -67,11 +68,20 @@ def tally(request):
                 reporter.write_line(line)
     if os.environ.get("REFLECT_FUZZ_REPORT"):
         with open(os.environ["REFLECT_FUZZ_REPORT"], "a") as report:
-            report.write(json.dumps({
-                "database": lines[0], "views": sorted(counted.views), "names": sorted(counted.names),
-                "cases": counted.cases, "requests": counted.requests, "statuses": counted.statuses,
-                "findings": [vars(finding) for finding in counted.findings.values()],
-            }) + "\n")
+            report.write(
+                json.dumps(
+                    {
+                        "database": lines[0],
+                        "views": sorted(counted.views),
+                        "names": sorted(counted.names),
+                        "cases": counted.cases,
+                        "requests": counted.requests,
+                        "statuses": counted.statuses,
+                        "findings": [vars(finding) for finding in counted.findings.values()],
+                    }
+                )
+                + "\n"
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -140,12 +150,13 @@ def test_every_url_pattern_says_what_its_code_reads():
 
 # --- The harness itself: it must find a 5xx when there is one -------------------------------
 
+
 def planted(request, number):
     """A view with the kind of mistake the fuzzer is for: a query value straight into int()."""
     return HttpResponse(str(number + int(request.GET.get("page", "1"))))
 
 
-urlpatterns = site_patterns + [path("planted/<int:number>/", planted, name="planted")]
+urlpatterns = [*site_patterns, path("planted/<int:number>/", planted, name="planted")]
 
 
 def test_the_harness_finds_a_planted_5xx_on_a_new_view(settings, tally):

@@ -43,7 +43,7 @@ def fixture_rows():
 def test_fixture_holds_exactly_the_verified_rows_of_the_tsv(tsv_rows, fixture_rows):
     verified = [row for row in tsv_rows if is_verified(row["confidence"])]
     assert len(fixture_rows) == len(verified)
-    for row, stored in zip(verified, fixture_rows):
+    for row, stored in zip(verified, fixture_rows, strict=False):
         assert (stored["region"] or stored["country"]) == row["country_code"]
         assert stored["kind"] == row["kind"]
         for field in COMPARED_FIELDS:
@@ -68,8 +68,10 @@ def test_the_builder_reads_the_project_copy_by_default(tmp_path):
     assert rebuilt.read_bytes() == FIXTURE.read_bytes()
 
 
-@pytest.mark.skipif(not SHARED_TSV.exists(),
-                    reason=f"no ../shared beside this clone ({SHARED_TSV}) to compare fixtures/helplines.tsv with")
+@pytest.mark.skipif(
+    not SHARED_TSV.exists(),
+    reason=f"no ../shared beside this clone ({SHARED_TSV}) to compare fixtures/helplines.tsv with",
+)
 def test_the_project_copy_is_the_shared_verified_list():
     assert PROJECT_TSV.read_bytes() == SHARED_TSV.read_bytes(), (
         "fixtures/helplines.tsv is not the same as ../shared/reference/helplines-verified.tsv. Copy it over "
@@ -80,8 +82,14 @@ def test_the_project_copy_is_the_shared_verified_list():
 
 @pytest.mark.django_db
 def test_loading_helplines_removes_a_number_taken_out_of_the_list():
-    Helpline.objects.create(country="GB", kind=Helpline.CRISIS, service_name="A line no longer listed",
-                            source_url="https://example.org/", evidence_quote="-", confidence="verified")
+    Helpline.objects.create(
+        country="GB",
+        kind=Helpline.CRISIS,
+        service_name="A line no longer listed",
+        source_url="https://example.org/",
+        evidence_quote="-",
+        confidence="verified",
+    )
     call_command("load_helplines", verbosity=0)
     assert not Helpline.objects.filter(service_name="A line no longer listed").exists()
     assert Helpline.objects.count() == len(json.loads(FIXTURE.read_text(encoding="utf-8")))
@@ -110,8 +118,11 @@ def imported_modules(path):
 
 def test_no_view_imports_a_context_processor():
     """Context processors feed templates; what views share with them lives beside the data."""
-    views = [path for path in Path(settings.BASE_DIR, "reflect").rglob("*.py")
-             if path.name == "views.py" or path.parent.name == "views"]
+    views = [
+        path
+        for path in Path(settings.BASE_DIR, "reflect").rglob("*.py")
+        if path.name == "views.py" or path.parent.name == "views"
+    ]
     assert views
     offenders = [f"{path}: {name}" for path in views for name in imported_modules(path) if "context_processors" in name]
     assert not offenders
@@ -142,14 +153,17 @@ def test_every_verified_row_with_a_phone_has_a_tel_link(fixture_rows):
             assert any(contact["scheme"] == "tel" for contact in stored["contacts"]), stored["service_name"]
 
 
-@pytest.mark.parametrize("written, expected", [
-    ("1-800-799-7233 (800-799-SAFE); TTY 1-800-787-3224", [("18007997233", ""), ("18007873224", "TTY")]),
-    ("10111 / 10177 / 112", [("10111", ""), ("10177", ""), ("112", "")]),
-    ("112 or 999", [("112", ""), ("999", "")]),
-    ("7827170170; short code 14490", [("7827170170", ""), ("14490", "short code")]),
-    ("0800 733 843 (0800 REFUGE)", [("0800733843", "")]),
-    ("—", []),
-])
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("1-800-799-7233 (800-799-SAFE); TTY 1-800-787-3224", [("18007997233", ""), ("18007873224", "TTY")]),
+        ("10111 / 10177 / 112", [("10111", ""), ("10177", ""), ("112", "")]),
+        ("112 or 999", [("112", ""), ("999", "")]),
+        ("7827170170; short code 14490", [("7827170170", ""), ("14490", "short code")]),
+        ("0800 733 843 (0800 REFUGE)", [("0800733843", "")]),
+        ("—", []),
+    ],
+)
 def test_phone_numbers_are_read_out_of_the_source_text(written, expected):
     assert [(c["number"], c["label"]) for c in phone_contacts(written)] == expected
 
@@ -159,13 +173,16 @@ def test_a_phone_field_we_cannot_read_stops_the_build():
         phone_contacts("call the office")
 
 
-@pytest.mark.parametrize("written, expected", [
-    ("Text START to 88788; live chat at thehotline.org", [("88788", "START")]),
-    ("Text 438-601-1211 (2:30pm–10pm)", [("4386011211", "")]),
-    ("SMS 0458 737 732; webchat", [("0458737732", "")]),
-    ("WhatsApp 600 000 016 (messages only)", []),
-    ("Chat and email at hilfetelefon.de; 18 languages", []),
-])
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("Text START to 88788; live chat at thehotline.org", [("88788", "START")]),
+        ("Text 438-601-1211 (2:30pm–10pm)", [("4386011211", "")]),
+        ("SMS 0458 737 732; webchat", [("0458737732", "")]),
+        ("WhatsApp 600 000 016 (messages only)", []),
+        ("Chat and email at hilfetelefon.de; 18 languages", []),
+    ],
+)
 def test_text_numbers_are_read_out_of_the_source_text(written, expected):
     assert [(c["number"], c["body"]) for c in text_contacts(written)] == expected
 
@@ -175,7 +192,7 @@ def test_text_numbers_are_read_out_of_the_source_text(written, expected):
 def test_footer_shows_every_verified_number_for_the_chosen_country(client, country):
     client.cookies[COUNTRY_COOKIE] = country
     html = client.get(reverse("learn:contents")).content.decode()
-    footer = html[html.index('class="safety-footer"'):]
+    footer = html[html.index('class="safety-footer"') :]
     lines = Helpline.objects.filter(country=country)
     assert lines.filter(kind=Helpline.EMERGENCY).exists()
     for line in lines:
@@ -203,17 +220,20 @@ def test_help_page_keeps_the_source_and_confidence(client):
     assert "(verified)" in html
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("en-GB,en;q=0.9", "GB"),
-    ("en-US", "US"),
-    ("en-UK", "GB"),
-    ("fr;q=0.5, en-AU;q=0.8", "AU"),
-    ("de", "DE"),
-    ("en", ""),
-    ("pt-BR", ""),
-    ("", ""),
-    ("en-GB;q=nonsense, nl-NL;q=0.1", "NL"),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("en-GB,en;q=0.9", "GB"),
+        ("en-US", "US"),
+        ("en-UK", "GB"),
+        ("fr;q=0.5, en-AU;q=0.8", "AU"),
+        ("de", "DE"),
+        ("en", ""),
+        ("pt-BR", ""),
+        ("", ""),
+        ("en-GB;q=nonsense, nl-NL;q=0.1", "NL"),
+    ],
+)
 def test_country_is_guessed_from_accept_language(header, expected):
     assert country_from_accept_language(header) == expected
 

@@ -6,11 +6,31 @@ from django.test import RequestFactory
 from reflect.navigation import safe_target
 
 UNSAFE = [
-    "foo", "foo/bar", "journal:list", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
-    "\\/evil.example", "/\t/evil.example", "/\n/evil.example", "\t//evil.example", " /journal/", "/journal/\x00",
-    "/journal/\r\nSet-Cookie: x=1", "javascript:alert(1)", "http://evil.example/", "https://testserver/journal/",
-    "//testserver/journal/", "http:/evil.example", "mailto:x@evil.example", "/\u3000/evil.example", "/journal/\u200b",
-    "", None, "/" + "a" * 5000,
+    "foo",
+    "foo/bar",
+    "journal:list",
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "\t//evil.example",
+    " /journal/",
+    "/journal/\x00",
+    "/journal/\r\nSet-Cookie: x=1",
+    "javascript:alert(1)",
+    "http://evil.example/",
+    "https://testserver/journal/",
+    "//testserver/journal/",
+    "http:/evil.example",
+    "mailto:x@evil.example",
+    "/\u3000/evil.example",
+    "/journal/\u200b",
+    "",
+    None,
+    "/" + "a" * 5000,
 ]
 SAFE = ["/", "/journal/", "/journal/write/?prompt=not-my-fault", "/reflect/#exercises", "/journal/entries/x/edit/"]
 

@@ -42,13 +42,16 @@ def test_every_page_renders_with_the_safety_shell(client):
         assert 'href="tel:999"' in html, f"{url} lacks the UK emergency number"
 
 
-@pytest.mark.parametrize("url", [
-    "/no-such-page/",
-    "/learn/no-such-section/",
-    "/reflect/topics/no-such-topic/",
-    "/reflect/prompts/no-such-prompt/",
-    "/learn/%00/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/no-such-page/",
+        "/learn/no-such-section/",
+        "/reflect/topics/no-such-topic/",
+        "/reflect/prompts/no-such-prompt/",
+        "/learn/%00/",
+    ],
+)
 def test_unknown_addresses_give_the_404_page_with_the_shell(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -75,7 +78,7 @@ def test_section_page_shows_its_prompts_beside_the_text(client):
 
 def test_sections_link_to_previous_and_next_and_the_last_to_the_references(client):
     sections = list(Section.objects.all())
-    for before, current, after in zip([None] + sections, sections, sections[1:] + [None]):
+    for before, current, after in zip([None, *sections], sections, [*sections[1:], None], strict=False):
         html = client.get(current.get_absolute_url()).content.decode()
         if before:
             assert f'rel="prev" href="{before.get_absolute_url()}"' in html

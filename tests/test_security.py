@@ -64,7 +64,11 @@ OUTSIDE_ORIGIN = re.compile(r"""(?:src|href|action|url\()\s*=?\s*["']?(?:https?:
 
 
 def test_templates_and_static_files_name_no_other_origin():
-    roots = [Path(settings.BASE_DIR, "templates"), Path(settings.BASE_DIR, "static"), Path(settings.BASE_DIR, "reflect")]
+    roots = [
+        Path(settings.BASE_DIR, "templates"),
+        Path(settings.BASE_DIR, "static"),
+        Path(settings.BASE_DIR, "reflect"),
+    ]
     offenders = []
     for root in roots:
         for path in root.rglob("*"):
@@ -76,7 +80,9 @@ def test_templates_and_static_files_name_no_other_origin():
                 if path.suffix in {".css", ".js"} and re.search(r"https?://|@import|XMLHttpRequest", text):
                     offenders.append(f"{path}: mentions another origin or a request")
                 if path.suffix == ".js":
-                    offenders += [f"{path}: {call}" for call in re.findall(r"(?:fetch|sendBeacon)\(\s*[\"'`][^)]*", text)]
+                    offenders += [
+                        f"{path}: {call}" for call in re.findall(r"(?:fetch|sendBeacon)\(\s*[\"'`][^)]*", text)
+                    ]
     assert not offenders
 
 
@@ -102,8 +108,14 @@ def test_practice_profile_passes_the_deployment_checks():
         "REFLECT_ALLOWED_HOSTS": "reflect.example.org",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only; never in deployment
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -117,6 +129,12 @@ def test_practice_profile_refuses_to_start_without_its_database_and_key():
     base.pop("DATABASE_URL", None)
     base.pop("REFLECT_SECRET_KEY", None)
     for missing, env in [("REFLECT_SECRET_KEY", base), ("DATABASE_URL", {**base, "REFLECT_SECRET_KEY": "x" * 60})]:
-        result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode != 0 and missing in result.stderr

@@ -32,14 +32,28 @@ print(json.dumps({
 
 def start_django(data_dir, **variables):
     """Runs Django's start-up in a new process with only these Reflect variables set."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("REFLECT_", "DJANGO_")) and name != "DATABASE_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "reflect.settings", "REFLECT_DATA_DIR": str(data_dir),
-                "REFLECT_SECRET_KEY": "a-key-only-for-these-tests-" + "s" * 40})
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("REFLECT_", "DJANGO_")) and name != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "reflect.settings",
+            "REFLECT_DATA_DIR": str(data_dir),
+            "REFLECT_SECRET_KEY": "a-key-only-for-these-tests-" + "s" * 40,
+        }
+    )
     env.update(variables)
     env = {name: value for name, value in env.items() if value is not None}
-    return subprocess.run([sys.executable, "-c", SHOW_SETTINGS], cwd=settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", SHOW_SETTINGS],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def refusal(result):
@@ -56,26 +70,36 @@ def settings_read(result):
 PRACTICE = {"REFLECT_PROFILE": "practice", "DATABASE_URL": "postgres://reflect@127.0.0.1:5432/reflect"}
 
 
-@pytest.mark.parametrize("variables, named", [
-    # bool
-    ({"REFLECT_DEBUG": "maybe"}, ["REFLECT_DEBUG", "'maybe'", "1, true, yes, on", "0, false, no, off"]),
-    ({**PRACTICE, "REFLECT_SSL_REDIRECT": "sometimes"}, ["REFLECT_SSL_REDIRECT", "'sometimes'", "1, true, yes, on"]),
-    # int
-    ({"REFLECT_IDLE_LOCK_MINUTES": "ten"}, ["REFLECT_IDLE_LOCK_MINUTES", "'ten'", "a whole number", "at least 1"]),
-    ({"REFLECT_IDLE_LOCK_MINUTES": "0"}, ["REFLECT_IDLE_LOCK_MINUTES", "'0'", "a whole number", "at least 1"]),
-    ({"REFLECT_ARGON2_MEMORY_KIB": "1.5"}, ["REFLECT_ARGON2_MEMORY_KIB", "a whole number", "at least 16"]),
-    ({**PRACTICE, "REFLECT_HSTS_SECONDS": "-1"}, ["REFLECT_HSTS_SECONDS", "a whole number", "at least 0"]),
-    # choice
-    ({"REFLECT_PROFILE": "other"}, ["REFLECT_PROFILE", "'other'", "personal, practice"]),
-    ({"REFLECT_LOG_LEVEL": "loud"}, ["REFLECT_LOG_LEVEL", "'loud'", "DEBUG, INFO, WARNING, ERROR, CRITICAL"]),
-    ({"REFLECT_TIME_ZONE": "Mars/Olympus_Mons"}, ["REFLECT_TIME_ZONE", "'Mars/Olympus_Mons'", "Europe/London"]),
-    # list
-    ({"REFLECT_ALLOWED_HOSTS": "reflect example.org"},
-     ["REFLECT_ALLOWED_HOSTS", "'reflect example.org'", "separated by commas", "no spaces"]),
-    # path
-    ({"REFLECT_HELPLINES_TSV": "~nobody-by-this-name/helplines.tsv"},
-     ["REFLECT_HELPLINES_TSV", "'~nobody-by-this-name/helplines.tsv'", "a path"]),
-])
+@pytest.mark.parametrize(
+    "variables, named",
+    [
+        # bool
+        ({"REFLECT_DEBUG": "maybe"}, ["REFLECT_DEBUG", "'maybe'", "1, true, yes, on", "0, false, no, off"]),
+        (
+            {**PRACTICE, "REFLECT_SSL_REDIRECT": "sometimes"},
+            ["REFLECT_SSL_REDIRECT", "'sometimes'", "1, true, yes, on"],
+        ),
+        # int
+        ({"REFLECT_IDLE_LOCK_MINUTES": "ten"}, ["REFLECT_IDLE_LOCK_MINUTES", "'ten'", "a whole number", "at least 1"]),
+        ({"REFLECT_IDLE_LOCK_MINUTES": "0"}, ["REFLECT_IDLE_LOCK_MINUTES", "'0'", "a whole number", "at least 1"]),
+        ({"REFLECT_ARGON2_MEMORY_KIB": "1.5"}, ["REFLECT_ARGON2_MEMORY_KIB", "a whole number", "at least 16"]),
+        ({**PRACTICE, "REFLECT_HSTS_SECONDS": "-1"}, ["REFLECT_HSTS_SECONDS", "a whole number", "at least 0"]),
+        # choice
+        ({"REFLECT_PROFILE": "other"}, ["REFLECT_PROFILE", "'other'", "personal, practice"]),
+        ({"REFLECT_LOG_LEVEL": "loud"}, ["REFLECT_LOG_LEVEL", "'loud'", "DEBUG, INFO, WARNING, ERROR, CRITICAL"]),
+        ({"REFLECT_TIME_ZONE": "Mars/Olympus_Mons"}, ["REFLECT_TIME_ZONE", "'Mars/Olympus_Mons'", "Europe/London"]),
+        # list
+        (
+            {"REFLECT_ALLOWED_HOSTS": "reflect example.org"},
+            ["REFLECT_ALLOWED_HOSTS", "'reflect example.org'", "separated by commas", "no spaces"],
+        ),
+        # path
+        (
+            {"REFLECT_HELPLINES_TSV": "~nobody-by-this-name/helplines.tsv"},
+            ["REFLECT_HELPLINES_TSV", "'~nobody-by-this-name/helplines.tsv'", "a path"],
+        ),
+    ],
+)
 def test_a_bad_value_names_the_variable_and_what_it_accepts(tmp_path, variables, named):
     message = refusal(start_django(tmp_path, **variables))
     assert message.startswith("django.core.exceptions.ImproperlyConfigured: "), message
@@ -110,8 +134,16 @@ def test_unset_variables_give_the_personal_defaults(tmp_path):
 
 
 def test_an_empty_value_counts_as_unset(tmp_path):
-    read = settings_read(start_django(tmp_path, REFLECT_DEBUG="", REFLECT_IDLE_LOCK_MINUTES=" ",
-                                      REFLECT_ALLOWED_HOSTS="", REFLECT_LOG_LEVEL="", REFLECT_EXIT_URL=""))
+    read = settings_read(
+        start_django(
+            tmp_path,
+            REFLECT_DEBUG="",
+            REFLECT_IDLE_LOCK_MINUTES=" ",
+            REFLECT_ALLOWED_HOSTS="",
+            REFLECT_LOG_LEVEL="",
+            REFLECT_EXIT_URL="",
+        )
+    )
     assert read["DEBUG"] is False
     assert read["SESSION_COOKIE_AGE"] == 15 * 60
     assert read["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
@@ -120,11 +152,18 @@ def test_an_empty_value_counts_as_unset(tmp_path):
 
 
 def test_good_values_are_read(tmp_path):
-    read = settings_read(start_django(
-        tmp_path / "made-on-start", REFLECT_DEBUG=" Yes ", REFLECT_IDLE_LOCK_MINUTES="20",
-        REFLECT_AUTOSAVE_SECONDS="5", REFLECT_ALLOWED_HOSTS=" a.example , b.example,", REFLECT_LOG_LEVEL="info",
-        REFLECT_TIME_ZONE="Europe/Paris", REFLECT_HELPLINES_TSV=str(tmp_path / "newer.tsv"),
-    ))
+    read = settings_read(
+        start_django(
+            tmp_path / "made-on-start",
+            REFLECT_DEBUG=" Yes ",
+            REFLECT_IDLE_LOCK_MINUTES="20",
+            REFLECT_AUTOSAVE_SECONDS="5",
+            REFLECT_ALLOWED_HOSTS=" a.example , b.example,",
+            REFLECT_LOG_LEVEL="info",
+            REFLECT_TIME_ZONE="Europe/Paris",
+            REFLECT_HELPLINES_TSV=str(tmp_path / "newer.tsv"),
+        )
+    )
     assert read["DEBUG"] is True
     assert read["SESSION_COOKIE_AGE"] == 20 * 60 and read["REFLECT_AUTOSAVE_SECONDS"] == 5
     assert read["ALLOWED_HOSTS"] == ["a.example", "b.example"]
@@ -135,10 +174,15 @@ def test_good_values_are_read(tmp_path):
 
 
 def test_the_practice_profile_reads_its_own_variables(tmp_path):
-    read = settings_read(start_django(
-        tmp_path, **{**PRACTICE, "REFLECT_PROFILE": " Practice"}, REFLECT_SSL_REDIRECT="off", REFLECT_HSTS_SECONDS="0",
-        REFLECT_CSRF_TRUSTED_ORIGINS="https://reflect.example.org,https://www.reflect.example.org",
-    ))
+    read = settings_read(
+        start_django(
+            tmp_path,
+            **{**PRACTICE, "REFLECT_PROFILE": " Practice"},
+            REFLECT_SSL_REDIRECT="off",
+            REFLECT_HSTS_SECONDS="0",
+            REFLECT_CSRF_TRUSTED_ORIGINS="https://reflect.example.org,https://www.reflect.example.org",
+        )
+    )
     assert read["PRACTICE"] is True
     assert read["ENGINE"] == "django.db.backends.postgresql"
     assert read["SECURE_SSL_REDIRECT"] is False and read["SECURE_HSTS_SECONDS"] == 0
@@ -156,7 +200,10 @@ def test_every_environment_variable_is_read_through_a_helper():
     bare_reads = [
         f"line {node.lineno} in {readers.get(id(node), 'the module')}"
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os"
-        and node.attr in {"environ", "getenv", "environb"} and readers.get(id(node)) != "env_text"
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+        and node.attr in {"environ", "getenv", "environb"}
+        and readers.get(id(node)) != "env_text"
     ]
     assert not bare_reads, bare_reads

@@ -55,7 +55,7 @@ def typed_text(request: HttpRequest, form: DraftForm) -> tuple[str, bool]:
         or start + end > len(base)
     ):
         return data["splice_text"], False
-    return base[:start] + data["splice_text"] + base[len(base) - end:], True
+    return base[:start] + data["splice_text"] + base[len(base) - end :], True
 
 
 def keep_draft(request: HttpRequest, form: DraftForm, text: str, whole: bool = True) -> tuple[Draft | None, str]:

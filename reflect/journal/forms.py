@@ -9,8 +9,18 @@ from django.http import QueryDict
 
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-WRITING_FIELDS = ("title", "text", "distress_before", "distress_after", "prompt", "draft_id", "draft_revision",
-                  "entry_revision", "assignment", "custom")
+WRITING_FIELDS = (
+    "title",
+    "text",
+    "distress_before",
+    "distress_after",
+    "prompt",
+    "draft_id",
+    "draft_revision",
+    "entry_revision",
+    "assignment",
+    "custom",
+)
 RATING_CHOICES = [("", "Skip")] + [(str(n), str(n)) for n in range(11)]
 TITLE_MAX = 200
 # The largest number a revision column holds on every database we support.
@@ -44,7 +54,11 @@ class TypedText(forms.CharField):
 
 def rating_field(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label, choices=RATING_CHOICES, coerce=int, empty_value=None, required=False,
+        label=label,
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
         help_text="0 is calm, 10 is the most upset you can imagine. You can skip this.",
     )
 
@@ -89,6 +103,7 @@ def max_length_validator(limit: int) -> Callable[[str], None]:
                 f"This is longer than one entry can hold ({len(value):,} characters; the limit is {limit:,}). "
                 "Your words are still here: you could split them into two entries."
             )
+
     return validate
 
 

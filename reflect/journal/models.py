@@ -80,8 +80,9 @@ class ClientAssignment(SealedRow, models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    assignment = models.OneToOneField("practice.Assignment", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="client_copy")
+    assignment = models.OneToOneField(
+        "practice.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="client_copy"
+    )
     source = models.CharField(max_length=64, blank=True, help_text="Hash of a portable code's id.")
     sealed_content = models.BinaryField()
     due_date = models.DateField(null=True, blank=True)
@@ -91,8 +92,11 @@ class ClientAssignment(SealedRow, models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        constraints = [models.UniqueConstraint(fields=["owner", "source"], condition=~models.Q(source=""),
-                                               name="portable_code_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source"], condition=~models.Q(source=""), name="portable_code_once"
+            )
+        ]
 
     def __str__(self):
         return f"assignment copy {self.id}"
@@ -100,8 +104,9 @@ class ClientAssignment(SealedRow, models.Model):
 
 class Entry(SealedWriting):
     seal_purpose = "entry"
-    assignment = models.ForeignKey(ClientAssignment, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="entries")
+    assignment = models.ForeignKey(
+        ClientAssignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,7 +122,9 @@ class Draft(SealedWriting):
 
     seal_purpose = "draft"
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts")
-    entry_revision = models.PositiveIntegerField(null=True, blank=True, help_text="The entry's revision the draft started from.")
+    entry_revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The entry's revision the draft started from."
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -136,3 +143,6 @@ class PendingImport(SealedRow, models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     ciphertext = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"import {self.id}"

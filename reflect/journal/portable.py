@@ -8,7 +8,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -31,8 +31,8 @@ VERSION = 1
 # its list of entries, an entry); nothing real comes near these.
 MAX_ENTRIES = 50_000
 MAX_DEPTH = 10
-EARLIEST = datetime(1900, 1, 1, tzinfo=dt_timezone.utc)
-LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=dt_timezone.utc)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 PROMPT_SLUG_MAX = 50
 # Rows looked up per query: far below any database's limit on query variables.
 CHUNK = 500
@@ -82,7 +82,12 @@ def export_json(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
 def export_markdown(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
     lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
     for entry, writing in opened:
-        lines += [f"## {writing.display_title() or 'Untitled'}", "", f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*", ""]
+        lines += [
+            f"## {writing.display_title() or 'Untitled'}",
+            "",
+            f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*",
+            "",
+        ]
         if writing.prompt_text or entry.prompt:
             lines += [f"> {writing.prompt_text or entry.prompt.text}", ""]
         if writing.distress_before is not None or writing.distress_after is not None:
@@ -119,20 +124,26 @@ def parse_export(raw: bytes) -> list[dict[str, Any]]:
     """Bytes of an uploaded file -> list of entry dicts, or ImportProblem. Reads, never writes."""
     if len(raw) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
         raise ImportProblem(
-            f"This file is too big to import (the limit is {size_limit_in_mb()} MB). Nothing was imported.")
+            f"This file is too big to import (the limit is {size_limit_in_mb()} MB). Nothing was imported."
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ImportProblem("This file isn't text we can read (it is not UTF-8). Please choose a Reflect export file.")
-    too_deep = ImportProblem("This file isn't a Reflect export: its parts are nested far deeper than in an export. "
-                             "Nothing was imported.")
+        raise ImportProblem(
+            "This file isn't text we can read (it is not UTF-8). Please choose a Reflect export file."
+        ) from None
+    too_deep = ImportProblem(
+        "This file isn't a Reflect export: its parts are nested far deeper than in an export. Nothing was imported."
+    )
     try:
         document = json.loads(text)
     except RecursionError:  # nested deeper than Python's parser goes, which stops cleanly
-        raise too_deep
+        raise too_deep from None
     except ValueError:  # not JSON, or a number too long to read
-        raise ImportProblem("This file isn't a Reflect export: it is not valid JSON. It may be damaged or cut short. "
-                            "Nothing was imported.")
+        raise ImportProblem(
+            "This file isn't a Reflect export: it is not valid JSON. It may be damaged or cut short. "
+            "Nothing was imported."
+        ) from None
     if nested_too_deep(document):
         raise too_deep
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -149,8 +160,10 @@ def parse_export(raw: bytes) -> list[dict[str, Any]]:
     if not isinstance(entries, list):
         raise ImportProblem("This export has no list of entries, so nothing was imported.")
     if len(entries) > MAX_ENTRIES:
-        raise ImportProblem(f"This export has {len(entries):,} entries, and Reflect can import up to {MAX_ENTRIES:,} "
-                            "at a time. Nothing was imported.")
+        raise ImportProblem(
+            f"This export has {len(entries):,} entries, and Reflect can import up to {MAX_ENTRIES:,} "
+            "at a time. Nothing was imported."
+        )
     problems, parsed = [], []
     for number, item in enumerate(entries, start=1):
         try:
@@ -181,7 +194,7 @@ def parse_entry(item: Any) -> dict[str, Any]:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError("it contains characters that are not valid text")
+            raise ValueError("it contains characters that are not valid text") from None
     ratings = {}
     for name in ("distress_before", "distress_after"):
         value = item.get(name)
@@ -193,9 +206,9 @@ def parse_entry(item: Any) -> dict[str, Any]:
         created_at = moment(item["created_at"])
         updated_at = moment(item.get("updated_at") or item["created_at"])
     except OutOfRange:
-        raise ValueError(f"the date is outside the years {EARLIEST.year} to {LATEST.year}")
+        raise ValueError(f"the date is outside the years {EARLIEST.year} to {LATEST.year}") from None
     except (KeyError, TypeError, ValueError):
-        raise ValueError("the id or dates are not valid")
+        raise ValueError("the id or dates are not valid") from None
     prompt = item.get("prompt")
     if prompt is not None and not is_prompt_slug(prompt):
         raise ValueError("the prompt is not valid")
@@ -219,11 +232,11 @@ def moment(value: str) -> datetime:
     """An ISO 8601 date and time as UTC, between EARLIEST and LATEST; no offset means UTC."""
     parsed = datetime.fromisoformat(value)
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt_timezone.utc)
+        parsed = timezone.make_aware(parsed, UTC)
     try:
-        parsed = parsed.astimezone(dt_timezone.utc)
+        parsed = parsed.astimezone(UTC)
     except OverflowError:  # year 1 or 9999 pushed past the calendar's end by its offset
-        raise OutOfRange(value)
+        raise OutOfRange(value) from None
     if not EARLIEST <= parsed <= LATEST:
         raise OutOfRange(value)
     return parsed
@@ -242,7 +255,7 @@ def is_prompt_slug(value: object) -> bool:
 def chunked(values: Iterable[str]) -> Iterator[list[str]]:
     values = list(values)
     for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+        yield values[start : start + CHUNK]
 
 
 def plan_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
@@ -252,7 +265,9 @@ def plan_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> 
     known_prints = {fingerprint(entry.created_at, writing) for entry, writing in opened}
     new, duplicates = [], 0
     for item in items:
-        writing = Writing(item["text"], item["title"], item["distress_before"], item["distress_after"], item["prompt_text"])
+        writing = Writing(
+            item["text"], item["title"], item["distress_before"], item["distress_after"], item["prompt_text"]
+        )
         stamp = fingerprint(datetime.fromisoformat(item["created_at"]), writing)
         if item["id"] in known_ids or stamp in known_prints:
             duplicates += 1
@@ -279,8 +294,10 @@ def apply_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) ->
             created_at=datetime.fromisoformat(item["created_at"]),
             updated_at=datetime.fromisoformat(item["updated_at"]),
         )
-        entry.seal(data_key, Writing(item["text"], item["title"], item["distress_before"], item["distress_after"],
-                                     item["prompt_text"]))
+        entry.seal(
+            data_key,
+            Writing(item["text"], item["title"], item["distress_before"], item["distress_after"], item["prompt_text"]),
+        )
         created.append(entry)
     Entry.objects.bulk_create(created, batch_size=500)
     return len(created)

@@ -49,8 +49,8 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("learn:section", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)

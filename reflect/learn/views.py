@@ -12,32 +12,44 @@ REFERENCES_TITLE = "Where this comes from"
 
 @require_safe
 def contents(request: HttpRequest) -> HttpResponse:
-    return render(request, "learn/contents.html", {
-        "sections": Section.objects.all(),
-        "references_title": REFERENCES_TITLE,
-        "nav": "learn",
-    })
+    return render(
+        request,
+        "learn/contents.html",
+        {
+            "sections": Section.objects.all(),
+            "references_title": REFERENCES_TITLE,
+            "nav": "learn",
+        },
+    )
 
 
 @require_safe
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     following = Section.objects.filter(order__gt=section.order).first()
-    return render(request, "learn/section.html", {
-        "section": section,
-        "prompts": section.prompts.select_related("dynamic"),
-        "references": section.references.all(),
-        "previous": link(Section.objects.filter(order__lt=section.order).last()),
-        "next": link(following) or {"url": reverse("learn:references"), "title": REFERENCES_TITLE},
-        "nav": "learn",
-    })
+    return render(
+        request,
+        "learn/section.html",
+        {
+            "section": section,
+            "prompts": section.prompts.select_related("dynamic"),
+            "references": section.references.all(),
+            "previous": link(Section.objects.filter(order__lt=section.order).last()),
+            "next": link(following) or {"url": reverse("learn:references"), "title": REFERENCES_TITLE},
+            "nav": "learn",
+        },
+    )
 
 
 @require_safe
 def references(request: HttpRequest) -> HttpResponse:
-    return render(request, "learn/references.html", {
-        "references": Reference.objects.all(),
-        "title": REFERENCES_TITLE,
-        "previous": link(Section.objects.last()),
-        "nav": "learn",
-    })
+    return render(
+        request,
+        "learn/references.html",
+        {
+            "references": Reference.objects.all(),
+            "title": REFERENCES_TITLE,
+            "previous": link(Section.objects.last()),
+            "nav": "learn",
+        },
+    )

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from reflect import names
-from reflect.journal.models import ClientAssignment
 from reflect.journal.forms import CONTROL_CHARACTERS, TITLE_MAX, TypedText, max_length_validator
+from reflect.journal.models import ClientAssignment
 from reflect.prompts.models import Prompt
-from reflect.vault.forms import NewPassphraseMixin, PASSPHRASE_HELP, passphrase_field
+from reflect.vault.forms import PASSPHRASE_HELP, NewPassphraseMixin, passphrase_field
 
 from .models import Therapist
 
@@ -25,17 +25,29 @@ class PromptChoiceField(forms.ModelMultipleChoiceField):
 
 class AssignmentForm(forms.Form):
     prompts = PromptChoiceField(
-        queryset=Prompt.objects.select_related("dynamic"), required=False, to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple, label="Prompts from the library",
+        queryset=Prompt.objects.select_related("dynamic"),
+        required=False,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        label="Prompts from the library",
     )
     custom = forms.CharField(
-        label="Your own prompts (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"One per line, up to {MAX_CUSTOM_PROMPTS}. They are encrypted: only you and your client can read them.",
+        label="Your own prompts (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            f"One per line, up to {MAX_CUSTOM_PROMPTS}. They are encrypted: only you and your client can read them."
+        ),
     )
-    note = forms.CharField(label="A note for your client (optional)", required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    due_date = forms.DateField(label="Due date (optional)", required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label="A note for your client (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due_date = forms.DateField(
+        label="Due date (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, dynamic=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +89,8 @@ class CodeForm(forms.Form):
 
 class JoinForm(NewPassphraseMixin, CodeForm):
     username = forms.CharField(
-        label="Choose a name", max_length=MAX_CHOSEN_NAME,
+        label="Choose a name",
+        max_length=MAX_CHOSEN_NAME,
         help_text=(
             f"Any name you like; it doesn't need to be your real one. Please use {names.ALLOWED_HELP}. "
             "We add a short number to make your sign-in name, like alex.4821. No email address is needed."
@@ -92,7 +105,8 @@ class JoinForm(NewPassphraseMixin, CodeForm):
         username = names.normalise(self.cleaned_data["username"])
         if not names.ALLOWED.fullmatch(username):
             raise ValidationError(
-                f"Please use only {names.ALLOWED_HELP}: no spaces or accents. For example: alex, sam_k or river-2.")
+                f"Please use only {names.ALLOWED_HELP}: no spaces or accents. For example: alex, sam_k or river-2."
+            )
         return username
 
 
@@ -100,7 +114,8 @@ class ShareForm(forms.Form):
     title = forms.CharField(label="Title to share", required=False, max_length=TITLE_MAX)
     # No longer than an entry may be: an excerpt is never more than the entry it comes from.
     text = TypedText(
-        label="What your therapist will read", widget=forms.Textarea(attrs={"rows": 10}),
+        label="What your therapist will read",
+        widget=forms.Textarea(attrs={"rows": 10}),
         help_text="This is your entry. You can cut it down to just the part you want to share.",
         error_messages={"required": "There is nothing to share. Keep at least a few words, or go back."},
         validators=[max_length_validator(settings.REFLECT_ENTRY_MAX_CHARS)],
@@ -113,18 +128,27 @@ class TherapistChoiceForm(forms.Form):
 
 class AssignmentStatusForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "unchanged"), *ClientAssignment.STATUS_CHOICES])
-    hidden = forms.TypedChoiceField(required=False, choices=[("", "unchanged"), ("0", "shown"), ("1", "hidden")],
-                                    coerce=lambda value: value == "1", empty_value=None)
+    hidden = forms.TypedChoiceField(
+        required=False,
+        choices=[("", "unchanged"), ("0", "shown"), ("1", "hidden")],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+    )
 
 
 class PortableCodeForm(forms.Form):
     """A therapist's portable code, pasted or as the file it came in."""
 
     MAX_CHARS = 200_000
-    code = forms.CharField(label="Paste the code", required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
-    file = forms.FileField(label="Or choose the file", required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}))
+    code = forms.CharField(
+        label="Paste the code",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label="Or choose the file", required=False, widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"})
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

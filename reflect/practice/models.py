@@ -87,12 +87,16 @@ class SharedEntry(models.Model):
     def seal_for(self, therapist: Therapist, shared: dict[str, str]) -> None:
         self.therapist = therapist
         self.ephemeral_public_key, self.ciphertext = crypto.seal_to(
-            therapist.public_key, json.dumps(shared).encode("utf-8"), self.associated_data())
+            therapist.public_key, json.dumps(shared).encode("utf-8"), self.associated_data()
+        )
 
     def open(self, therapist_private_key: bytes) -> dict[str, Any]:
         try:
-            return json.loads(crypto.unseal_from(therapist_private_key, self.ephemeral_public_key,
-                                                 self.ciphertext, self.associated_data()))
+            return json.loads(
+                crypto.unseal_from(
+                    therapist_private_key, self.ephemeral_public_key, self.ciphertext, self.associated_data()
+                )
+            )
         except (crypto.DecryptionError, ValueError) as error:
             raise Unreadable(str(self.id)) from error
 
@@ -124,8 +128,9 @@ class Assignment(models.Model):
     # every portable copy a client adds here to the assignment it came from.
     portable_id = models.CharField(max_length=32, blank=True, db_index=True)
     redeemed_at = models.DateTimeField(null=True, blank=True)
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="assignments_received")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments_received"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -138,15 +143,25 @@ class Assignment(models.Model):
 
     @classmethod
     def create(
-        cls, therapist: Therapist, therapist_key: bytes, content: dict[str, Any], due_date: date | None = None,
+        cls,
+        therapist: Therapist,
+        therapist_key: bytes,
+        content: dict[str, Any],
+        due_date: date | None = None,
     ) -> tuple[Assignment, str]:
         code = crypto.new_code()
         now = timezone.now()
-        assignment = cls(therapist=therapist, code_lookup=crypto.code_lookup(code), due_date=due_date,
-                         created_at=now, expires_at=now + timedelta(days=settings.REFLECT_ASSIGNMENT_DAYS))
+        assignment = cls(
+            therapist=therapist,
+            code_lookup=crypto.code_lookup(code),
+            due_date=due_date,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.REFLECT_ASSIGNMENT_DAYS),
+        )
         assignment.sealed_code = crypto.seal(therapist_key, code.encode(), assignment.associated_data("code"))
         assignment.sealed_content = crypto.seal(
-            crypto.key_from_code(code), json.dumps(content).encode("utf-8"), assignment.associated_data("content"))
+            crypto.key_from_code(code), json.dumps(content).encode("utf-8"), assignment.associated_data("content")
+        )
         assignment.save()
         return assignment, code
 
@@ -154,7 +169,9 @@ class Assignment(models.Model):
         return crypto.unseal(therapist_key, self.sealed_code, self.associated_data("code")).decode()
 
     def content_with_code(self, code: str) -> dict[str, Any]:
-        return json.loads(crypto.unseal(crypto.key_from_code(code), self.sealed_content, self.associated_data("content")))
+        return json.loads(
+            crypto.unseal(crypto.key_from_code(code), self.sealed_content, self.associated_data("content"))
+        )
 
     @property
     def state(self) -> str:

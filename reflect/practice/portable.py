@@ -10,8 +10,7 @@ import base64
 import hashlib
 import json
 import re
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -75,7 +74,7 @@ def parse_portable_code(text: str) -> dict[str, Any]:
         # RecursionError: JSON nested thousands deep, which no code of ours contains.
         body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8"))
     except (ValueError, RecursionError):
-        raise CodeProblem(UNREADABLE)
+        raise CodeProblem(UNREADABLE) from None
     if not isinstance(body, dict):
         raise CodeProblem(UNREADABLE)
     expires = expiry(body.get("expires"))
@@ -120,9 +119,9 @@ def expiry(value: object) -> datetime:
         expires = datetime.fromisoformat(text_value(value))
         if expires.utcoffset() is None:
             raise CodeProblem(UNREADABLE)
-        return expires.astimezone(dt_timezone.utc)
+        return expires.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise CodeProblem(UNREADABLE)
+        raise CodeProblem(UNREADABLE) from None
 
 
 def due_date(value: object) -> str | None:
@@ -132,4 +131,4 @@ def due_date(value: object) -> str | None:
     try:
         return date.fromisoformat(text_value(value)).isoformat()
     except ValueError:
-        raise CodeProblem(UNREADABLE)
+        raise CodeProblem(UNREADABLE) from None

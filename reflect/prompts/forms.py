@@ -8,7 +8,9 @@ class TopicForm(forms.Form):
     """`?dynamic=<slug>`: show only one topic's prompts or entries."""
 
     dynamic = forms.ModelChoiceField(
-        queryset=Dynamic.objects.all(), to_field_name="slug", required=False,
+        queryset=Dynamic.objects.all(),
+        to_field_name="slug",
+        required=False,
         error_messages={"invalid_choice": "We don't know that topic."},
     )
 

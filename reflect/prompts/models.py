@@ -21,11 +21,11 @@ class Dynamic(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("prompts:dynamic", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
 
 class Prompt(models.Model):
@@ -47,13 +47,13 @@ class Prompt(models.Model):
     def __str__(self) -> str:
         return Truncator(self.text).words(10)
 
+    def get_absolute_url(self) -> str:
+        return reverse("prompts:prompt", args=[self.slug])
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
     natural_key.dependencies = ["prompts.dynamic", "learn.section"]
-
-    def get_absolute_url(self) -> str:
-        return reverse("prompts:prompt", args=[self.slug])
 
 
 class Exercise(models.Model):

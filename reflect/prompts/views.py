@@ -11,23 +11,31 @@ from .models import Dynamic, Exercise, Prompt
 
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
-    return render(request, "prompts/library.html", {
-        "dynamics": Dynamic.objects.prefetch_related("prompts"),
-        "nav": "reflect",
-    })
+    return render(
+        request,
+        "prompts/library.html",
+        {
+            "dynamics": Dynamic.objects.prefetch_related("prompts"),
+            "nav": "reflect",
+        },
+    )
 
 
 @require_safe
 def dynamic(request: HttpRequest, slug: str) -> HttpResponse:
     dynamic = get_object_or_404(Dynamic, slug=slug)
-    return render(request, "prompts/dynamic.html", {
-        "dynamic": dynamic,
-        "prompts": dynamic.prompts.all(),
-        "sections": dynamic_sections(dynamic),
-        "previous": link(Dynamic.objects.filter(order__lt=dynamic.order).last()),
-        "next": link(Dynamic.objects.filter(order__gt=dynamic.order).first()),
-        "nav": "reflect",
-    })
+    return render(
+        request,
+        "prompts/dynamic.html",
+        {
+            "dynamic": dynamic,
+            "prompts": dynamic.prompts.all(),
+            "sections": dynamic_sections(dynamic),
+            "previous": link(Dynamic.objects.filter(order__lt=dynamic.order).last()),
+            "next": link(Dynamic.objects.filter(order__gt=dynamic.order).first()),
+            "nav": "reflect",
+        },
+    )
 
 
 def dynamic_sections(dynamic: Dynamic) -> QuerySet[Section]:
@@ -38,14 +46,18 @@ def dynamic_sections(dynamic: Dynamic) -> QuerySet[Section]:
 def prompt(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = get_object_or_404(Prompt.objects.select_related("dynamic"), slug=slug)
     siblings = Prompt.objects.filter(dynamic=prompt.dynamic)
-    return render(request, "prompts/prompt.html", {
-        "prompt": prompt,
-        "sections": prompt.sections.all(),
-        "exercises": Exercise.objects.all(),
-        "previous": link(siblings.filter(order__lt=prompt.order).last()),
-        "next": link(siblings.filter(order__gt=prompt.order).first()),
-        "nav": "reflect",
-    })
+    return render(
+        request,
+        "prompts/prompt.html",
+        {
+            "prompt": prompt,
+            "sections": prompt.sections.all(),
+            "exercises": Exercise.objects.all(),
+            "previous": link(siblings.filter(order__lt=prompt.order).last()),
+            "next": link(siblings.filter(order__gt=prompt.order).first()),
+            "nav": "reflect",
+        },
+    )
 
 
 @require_safe

@@ -76,13 +76,15 @@ def text_contacts(text_or_chat: str) -> list[dict[str, str]]:
         texting = _TEXT.match(part.strip())
         if texting:
             number = texting["number"].strip()
-            contacts.append({
-                "scheme": "sms",
-                "number": digits(number),
-                "display": number,
-                "label": "Text",
-                "body": texting["body"] or "",
-            })
+            contacts.append(
+                {
+                    "scheme": "sms",
+                    "number": digits(number),
+                    "display": number,
+                    "label": "Text",
+                    "body": texting["body"] or "",
+                }
+            )
     return contacts
 
 
@@ -95,23 +97,25 @@ def fixture_records(rows: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
         country = code.split("-")[0]
         if country not in COUNTRY_NAMES or row["kind"] not in KINDS:
             raise ValueError(f"unexpected helpline row: {code} {row['kind']}")
-        records.append({
-            "model": "safety.helpline",
-            "pk": len(records) + 1,
-            "fields": {
-                "country": country,
-                "region": code if code != country else "",
-                "kind": row["kind"],
-                "service_name": row["service_name"],
-                "phone": "" if row["phone"].strip() in NOTHING else row["phone"],
-                "text_or_chat": "" if row["text_or_chat"].strip() in NOTHING else row["text_or_chat"],
-                "hours": "" if row["hours"].strip() in NOTHING else row["hours"],
-                "contacts": phone_contacts(row["phone"]) + text_contacts(row["text_or_chat"]),
-                "source_url": row["source_url"],
-                "evidence_quote": row["evidence_quote"],
-                "confidence": row["confidence"],
-            },
-        })
+        records.append(
+            {
+                "model": "safety.helpline",
+                "pk": len(records) + 1,
+                "fields": {
+                    "country": country,
+                    "region": code if code != country else "",
+                    "kind": row["kind"],
+                    "service_name": row["service_name"],
+                    "phone": "" if row["phone"].strip() in NOTHING else row["phone"],
+                    "text_or_chat": "" if row["text_or_chat"].strip() in NOTHING else row["text_or_chat"],
+                    "hours": "" if row["hours"].strip() in NOTHING else row["hours"],
+                    "contacts": phone_contacts(row["phone"]) + text_contacts(row["text_or_chat"]),
+                    "source_url": row["source_url"],
+                    "evidence_quote": row["evidence_quote"],
+                    "confidence": row["confidence"],
+                },
+            }
+        )
     return records
 
 

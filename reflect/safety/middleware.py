@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 
 from .shell import LEGACY_DISPLAY_COOKIES, TIP_COOKIE, display_choices, remember_display, set_cookie
 
-
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 

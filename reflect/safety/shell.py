@@ -31,7 +31,7 @@ def chosen_country(request: HttpRequest) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]) + [(INTERNATIONAL, "Another country")]
+    return [*sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]), (INTERNATIONAL, "Another country")]
 
 
 def exit_url() -> str:
@@ -66,8 +66,9 @@ def preferences(request: HttpRequest) -> dict[str, bool]:
 
 def set_cookie(response: HttpResponse, name: str, value: str, max_age: int | None = None) -> None:
     """HttpOnly because no script of ours reads these; no max_age means gone when the browser closes."""
-    response.set_cookie(name, value, max_age=max_age, secure=settings.SESSION_COOKIE_SECURE,
-                        httponly=True, samesite="Lax")
+    response.set_cookie(
+        name, value, max_age=max_age, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax"
+    )
 
 
 def remember_display(response: HttpResponse, choices: dict[str, bool]) -> None:

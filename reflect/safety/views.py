@@ -26,6 +26,7 @@ from .shell import (
 
 logger = logging.getLogger(__name__)
 
+
 # Exempt from CSRF on purpose: the only thing this view can do is lock and leave, and a
 # person fleeing must never meet "form expired". The session cookie is SameSite=Strict,
 # so another site cannot make use of it anyway.
@@ -71,7 +72,9 @@ def set_country(request: HttpRequest) -> HttpResponse:
         return error_page(request, 400, "That choice didn't come through", "Nothing was changed.")
     code = form.cleaned_data["country"]
     if not code:
-        messages.info(request, "We don't have checked numbers for that place yet, so we show ways to find help anywhere.")
+        messages.info(
+            request, "We don't have checked numbers for that place yet, so we show ways to find help anywhere."
+        )
         code = INTERNATIONAL
     response = back_to(request, form.cleaned_data["next"])
     remember_country(response, code)
@@ -104,11 +107,15 @@ def cover_your_tracks(request: HttpRequest) -> HttpResponse:
 @require_safe
 def get_help(request: HttpRequest) -> HttpResponse:
     country = chosen_country(request)
-    return render(request, "safety/help.html", {
-        "sections": Helpline.objects.by_kind(country),
-        "countries_covered": sorted(COUNTRY_NAMES.values()),
-        "is_international": country == INTERNATIONAL,
-    })
+    return render(
+        request,
+        "safety/help.html",
+        {
+            "sections": Helpline.objects.by_kind(country),
+            "countries_covered": sorted(COUNTRY_NAMES.values()),
+            "is_international": country == INTERNATIONAL,
+        },
+    )
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -116,24 +123,37 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, 400, "Something in that request didn't make sense",
-                      "Nothing was changed. You can go back and try again.")
+    return error_page(
+        request,
+        400,
+        "Something in that request didn't make sense",
+        "Nothing was changed. You can go back and try again.",
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, 403, "This page isn't available to you",
-                      "Nothing was changed. You can go back or start again from the contents.")
+    return error_page(
+        request,
+        403,
+        "This page isn't available to you",
+        "Nothing was changed. You can go back or start again from the contents.",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, 404, "We can't find that page",
-                      "The address may have a typing mistake, or the page may have moved.")
+    return error_page(
+        request, 404, "We can't find that page", "The address may have a typing mistake, or the page may have moved."
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_page(request, 403, "That form had expired",
-                      "For your safety, forms stop working after a while or after you leave. "
-                      "Nothing was changed. Go back, reload the page, and try once more.")
+    return error_page(
+        request,
+        403,
+        "That form had expired",
+        "For your safety, forms stop working after a while or after you leave. "
+        "Nothing was changed. Go back, reload the page, and try once more.",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -143,8 +163,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     needs no context: the quick exit and the advice to call the local emergency number.
     """
     try:
-        return error_page(request, 500, "Something went wrong on our side",
-                          "It wasn't anything you did. Please try again in a moment.")
+        return error_page(
+            request,
+            500,
+            "Something went wrong on our side",
+            "It wasn't anything you did. Please try again in a moment.",
+        )
     except Exception:
         logger.exception("could not render the full 500 page")
         return defaults.server_error(request)

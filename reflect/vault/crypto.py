@@ -83,7 +83,7 @@ def random_text(random_bytes: int, group: int) -> str:
         number, index = divmod(number, 32)
         characters.append(RECOVERY_ALPHABET[index])
     text = "".join(reversed(characters))
-    return "-".join(text[i:i + group] for i in range(0, len(text), group))
+    return "-".join(text[i : i + group] for i in range(0, len(text), group))
 
 
 def read_typed(text: str, length: int, what: str) -> str:
@@ -115,6 +115,7 @@ def key_from_recovery_key(raw: bytes, salt: bytes | memoryview) -> bytes:
 
 # --- Sharing with a therapist: sealed to their X25519 public key --------------------------
 
+
 def new_key_pair() -> tuple[bytes, bytes]:
     """(private, public) raw X25519 keys, 32 bytes each."""
     private = X25519PrivateKey.generate()
@@ -125,8 +126,12 @@ def new_key_pair() -> tuple[bytes, bytes]:
 
 
 def _shared_key(secret, ephemeral_public, recipient_public):
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral_public + recipient_public,
-                info=b"reflect shared entry").derive(secret)
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=ephemeral_public + recipient_public,
+        info=b"reflect shared entry",
+    ).derive(secret)
 
 
 def seal_to(recipient_public: bytes | memoryview, plaintext: bytes, associated_data: bytes) -> tuple[bytes, bytes]:
@@ -170,5 +175,6 @@ def code_lookup(code: str) -> str:
 
 
 def key_from_code(code: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"reflect assignment",
-                info=b"reflect assignment content").derive(normalise_code(code).encode())
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"reflect assignment", info=b"reflect assignment content"
+    ).derive(normalise_code(code).encode())

@@ -45,11 +45,16 @@ def vault_required(view: View | None = None, *, carry: tuple[str, ...] = ()) -> 
                 )
             if request.method == "POST" and carry:
                 carried = [(name, value) for name in carry for value in request.POST.getlist(name)]
-                return render(request, "vault/unlock.html", {
-                    "form": UnlockForm(),
-                    "next": request.path,
-                    "carried": carried,
-                }, status=403)
+                return render(
+                    request,
+                    "vault/unlock.html",
+                    {
+                        "form": UnlockForm(),
+                        "next": request.path,
+                        "carried": carried,
+                    },
+                    status=403,
+                )
             target = reverse("vault:unlock") + "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)
 

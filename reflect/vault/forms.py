@@ -37,7 +37,9 @@ class NewPassphraseMixin:
         try:
             CommonPasswordValidator().validate(passphrase)
         except ValidationError:
-            raise ValidationError("That is one of the most common passwords, so it is easy to guess. Try a few words instead.")
+            raise ValidationError(
+                "That is one of the most common passwords, so it is easy to guess. Try a few words instead."
+            ) from None
         return passphrase
 
     def clean(self) -> dict[str, Any]:
@@ -58,11 +60,17 @@ class UsernameMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if settings.PRACTICE:
-            self.fields = {"username": forms.CharField(
-                label="Your name on this server", max_length=150,
-                help_text="If you joined from a therapist's link, your sign-in name ends in a number, like alex.4821.",
-                widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-            ), **self.fields}
+            self.fields = {
+                "username": forms.CharField(
+                    label="Your name on this server",
+                    max_length=150,
+                    help_text=(
+                        "If you joined from a therapist's link, your sign-in name ends in a number, like alex.4821."
+                    ),
+                    widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+                ),
+                **self.fields,
+            }
 
     def clean_username(self) -> str:
         # Spelled the way sign-in names are stored, so "ALEX.4821" opens alex.4821.
@@ -97,5 +105,9 @@ class ConfirmPassphraseForm(forms.Form):
 class RecoverySavedForm(forms.Form):
     saved = forms.BooleanField(
         label="I have saved my recovery key somewhere safe",
-        error_messages={"required": "Please save the key, then tick the box. Without it, a forgotten passphrase cannot be recovered."},
+        error_messages={
+            "required": (
+                "Please save the key, then tick the box. Without it, a forgotten passphrase cannot be recovered."
+            )
+        },
     )

@@ -119,8 +119,11 @@ class Throttle(models.Model):
 
     @classmethod
     def seconds_to_wait(cls, key: str) -> float:
-        blocked_until = cls.objects.filter(key=key, updated_at__gte=timezone.now() - cls.FORGET_AFTER).values_list(
-            "blocked_until", flat=True).first()
+        blocked_until = (
+            cls.objects.filter(key=key, updated_at__gte=timezone.now() - cls.FORGET_AFTER)
+            .values_list("blocked_until", flat=True)
+            .first()
+        )
         return max((blocked_until - timezone.now()).total_seconds(), 0) if blocked_until else 0
 
     @classmethod
@@ -157,8 +160,14 @@ class Throttle(models.Model):
             if row.updated_at < now - cls.FORGET_AFTER:
                 row.failures, row.blocked_until = 0, None
         applying = [keys.pair, keys.client] + ([keys.account] if rows[keys.client].failures else [])
-        wait = max(((rows[key].blocked_until - now).total_seconds() for key in applying
-                    if rows[key].blocked_until and rows[key].blocked_until > now), default=0)
+        wait = max(
+            (
+                (rows[key].blocked_until - now).total_seconds()
+                for key in applying
+                if rows[key].blocked_until and rows[key].blocked_until > now
+            ),
+            default=0,
+        )
         if wait:
             cls.objects.filter(key__in=keys.all(), failures=0).delete()  # rows this refused try made
             return Reservation(keys, wait=wait)
@@ -198,7 +207,9 @@ class Throttle(models.Model):
                 updated_at = before[1] if row.updated_at == left[1] else row.updated_at
                 if failures < row.free_attempts:
                     blocked_until = None
-                cls.objects.filter(pk=row.pk).update(failures=failures, blocked_until=blocked_until, updated_at=updated_at)
+                cls.objects.filter(pk=row.pk).update(
+                    failures=failures, blocked_until=blocked_until, updated_at=updated_at
+                )
 
     @classmethod
     def lock_rows(cls, keys: Iterable[str]) -> dict[str, "Throttle"]:
@@ -208,8 +219,9 @@ class Throttle(models.Model):
         other in a cycle; a row another try deletes meanwhile is simply made again.
         """
         keys = sorted(keys)
-        cls.objects.bulk_create([cls(key=key) for key in keys], update_conflicts=True, unique_fields=["key"],
-                                update_fields=["key"])
+        cls.objects.bulk_create(
+            [cls(key=key) for key in keys], update_conflicts=True, unique_fields=["key"], update_fields=["key"]
+        )
         return cls.locked(keys)
 
     @classmethod
@@ -222,5 +234,7 @@ class Throttle(models.Model):
         """Deletes counts untouched for a day, skipping rows another try holds (never waiting on them)."""
         cutoff = (now or timezone.now()) - cls.FORGET_AFTER
         with transaction.atomic():
-            stale = cls.objects.select_for_update(skip_locked=True).filter(updated_at__lt=cutoff).exclude(key__in=exclude)
+            stale = (
+                cls.objects.select_for_update(skip_locked=True).filter(updated_at__lt=cutoff).exclude(key__in=exclude)
+            )
             return cls.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()[0]

@@ -12,8 +12,8 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reflect.navigation import safe_target
@@ -81,8 +81,10 @@ def setup(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return render(request, "vault/setup.html", {"form": form}, status=400)
         with transaction.atomic():
-            user = get_user_model().objects.create_user(PERSONAL_USERNAME)  # no password: the vault's passphrase opens it
-            vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
+            user = get_user_model().objects.create_user(
+                PERSONAL_USERNAME
+            )  # no password: the vault's passphrase opens it
+            _vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
         session.unlock(request, user, data_key)
         return render_recovery_key(request, recovery_key, first_time=True)
     return render(request, "vault/setup.html", {"form": form})
@@ -90,11 +92,15 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 def render_recovery_key(request: HttpRequest, recovery_key: str, first_time: bool = False) -> HttpResponse:
     """Shown once, in the response to a POST: never stored, never in a URL."""
-    return render(request, "vault/recovery_key.html", {
-        "recovery_key": recovery_key,
-        "form": RecoverySavedForm(),
-        "first_time": first_time,
-    })
+    return render(
+        request,
+        "vault/recovery_key.html",
+        {
+            "recovery_key": recovery_key,
+            "form": RecoverySavedForm(),
+            "first_time": first_time,
+        },
+    )
 
 
 @require_POST
@@ -109,7 +115,12 @@ def recovery_key_saved(request: HttpRequest) -> HttpResponse:
 
 
 def try_secret(
-    request: HttpRequest, account: str, form: Form, field: str, open_vault: Callable[[], bytes], wrong: str,
+    request: HttpRequest,
+    account: str,
+    form: Form,
+    field: str,
+    open_vault: Callable[[], bytes],
+    wrong: str,
 ) -> tuple[bytes | None, int]:
     """Tries a passphrase or recovery key, held to the counts Throttle describes.
 
@@ -119,10 +130,13 @@ def try_secret(
     """
     reservation = Throttle.reserve(throttle_keys(account, client_address(request)))
     if reservation.wait:
-        form.add_error(None, (
-            f"Too many tries in a row. For your safety, please wait {wait_in_words(reservation.wait)}, "
-            "then try again. Nothing in your journal has been changed."
-        ))
+        form.add_error(
+            None,
+            (
+                f"Too many tries in a row. For your safety, please wait {wait_in_words(reservation.wait)}, "
+                "then try again. Nothing in your journal has been changed."
+            ),
+        )
         return None, 429
     try:
         data_key = open_vault()
@@ -141,8 +155,12 @@ def wait_in_words(seconds: float) -> str:
 
 
 def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(name[len(CARRY_PREFIX):], value) for name in request.POST
-            if name.startswith(CARRY_PREFIX) for value in request.POST.getlist(name)]
+    return [
+        (name[len(CARRY_PREFIX) :], value)
+        for name in request.POST
+        if name.startswith(CARRY_PREFIX)
+        for value in request.POST.getlist(name)
+    ]
 
 
 @never_cache
@@ -153,7 +171,11 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if request.vault.is_unlocked and request.method == "GET":
         return redirect(safe_next(request, request.user))
     form = UnlockForm(request.POST or None)
-    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), "carried": carried_fields(request)}
+    context = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "carried": carried_fields(request),
+    }
     if request.method == "GET":
         return render(request, "vault/unlock.html", context)
     if not form.is_valid():
@@ -161,9 +183,14 @@ def unlock(request: HttpRequest) -> HttpResponse:
     username = form.cleaned_data.get("username") or PERSONAL_USERNAME
     vault = find_vault(username)
     data_key, status = try_secret(
-        request, username, form, "passphrase",
+        request,
+        username,
+        form,
+        "passphrase",
         lambda: open_with_passphrase(vault, form.cleaned_data["passphrase"]),
-        "That name and passphrase didn't open a journal." if settings.PRACTICE else "That passphrase didn't open your journal.",
+        "That name and passphrase didn't open a journal."
+        if settings.PRACTICE
+        else "That passphrase didn't open your journal.",
     )
     if data_key is None:
         return render(request, "vault/unlock.html", context, status=status)
@@ -199,7 +226,10 @@ def recover(request: HttpRequest) -> HttpResponse:
     username = form.cleaned_data.get("username") or PERSONAL_USERNAME
     vault = find_vault(username)
     data_key, status = try_secret(
-        request, username, form, "recovery_key",
+        request,
+        username,
+        form,
+        "recovery_key",
         lambda: open_with_recovery_key(vault, form.cleaned_data["recovery_key"]),
         "That recovery key doesn't match this journal.",
     )
@@ -217,11 +247,15 @@ def recover(request: HttpRequest) -> HttpResponse:
 @vault_required
 @require_http_methods(["GET"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "vault/settings.html", {
-        "passphrase_form": ChangePassphraseForm(),
-        "recovery_form": ConfirmPassphraseForm(),
-        "vault": request.user.vault,
-    })
+    return render(
+        request,
+        "vault/settings.html",
+        {
+            "passphrase_form": ChangePassphraseForm(),
+            "recovery_form": ConfirmPassphraseForm(),
+            "vault": request.user.vault,
+        },
+    )
 
 
 def settings_with_errors(request: HttpRequest, status: int, **forms: Form) -> HttpResponse:
@@ -235,14 +269,19 @@ def settings_with_errors(request: HttpRequest, status: int, **forms: Form) -> Ht
 
 
 def confirm_current_passphrase(
-    request: HttpRequest, form: Form, form_name: str,
+    request: HttpRequest,
+    form: Form,
+    form_name: str,
 ) -> tuple[bytes, None] | tuple[None, HttpResponse]:
     """(data_key, None) when the form is valid and its passphrase opens the vault, else (None, response)."""
     if not form.is_valid():
         return None, settings_with_errors(request, 400, **{form_name: form})
     vault = request.user.vault
     data_key, status = try_secret(
-        request, request.user.username, form, "passphrase",
+        request,
+        request.user.username,
+        form,
+        "passphrase",
         lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
         "That isn't your current passphrase.",
     )

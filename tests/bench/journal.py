@@ -16,13 +16,13 @@ PASSPHRASE = "maple kettle river tuesday"
 
 def main():
     start_django()
-    import reflect.settings as production
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    import reflect.settings as production
     from reflect.journal.models import Entry, Writing
     from reflect.vault.models import Vault
 
@@ -33,7 +33,9 @@ def main():
     client = Client()
     client.post("/journal/setup/", {"new_passphrase": PASSPHRASE, "new_passphrase_again": PASSPHRASE})
     vault = Vault.objects.get()
-    rows.append(("Argon2id parameters", "t={time_cost} m={memory_cost} KiB p={parallelism}".format(**vault.passphrase_params)))
+    rows.append(
+        ("Argon2id parameters", "t={time_cost} m={memory_cost} KiB p={parallelism}".format(**vault.passphrase_params))
+    )
 
     unwrap, _ = timed(lambda: vault.open_with_passphrase(PASSPHRASE), 5)
     rows.append(("unlock: derive key and unwrap", f"{unwrap * 1000:.0f} ms"))
@@ -45,9 +47,43 @@ def main():
     unlock, _ = timed(unlock_through_the_view, 5)
     rows.append(("unlock: whole request (lock, then unlock)", f"{unlock * 1000:.0f} ms"))
 
-    words = ("quiet morning river kettle window letter garden promise evening shadow careful tired hopeful "
-             "gentle walk door kitchen phone sister friend doctor work rain coffee breath tight chest calm "
-             "sorry again better maybe tomorrow enough safe").split()
+    words = [
+        "quiet",
+        "morning",
+        "river",
+        "kettle",
+        "window",
+        "letter",
+        "garden",
+        "promise",
+        "evening",
+        "shadow",
+        "careful",
+        "tired",
+        "hopeful",
+        "gentle",
+        "walk",
+        "door",
+        "kitchen",
+        "phone",
+        "sister",
+        "friend",
+        "doctor",
+        "work",
+        "rain",
+        "coffee",
+        "breath",
+        "tight",
+        "chest",
+        "calm",
+        "sorry",
+        "again",
+        "better",
+        "maybe",
+        "tomorrow",
+        "enough",
+        "safe",
+    ]
     body = lambda: " ".join(random.choices(words, k=WORDS_PER_ENTRY))  # noqa: E731
 
     save, _ = timed(lambda: client.post("/journal/write/", {"text": body(), "title": "A day"}), 20)

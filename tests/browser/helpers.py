@@ -5,7 +5,6 @@ import itertools
 import time
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 
 from ..conftest import PASSPHRASE
 

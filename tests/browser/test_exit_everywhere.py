@@ -24,8 +24,16 @@ def prompts_from_a_therapist():
     vault = Vault.objects.get()
     key = vault.open_with_passphrase(PASSPHRASE)
     copy = ClientAssignment(owner=vault.owner, source=uuid.uuid4().hex)
-    copy.seal(key, {"therapist": "Sam", "prompts": ["not-my-fault"], "custom": ["What helped this week?"],
-                    "note": "", "due": None})
+    copy.seal(
+        key,
+        {
+            "therapist": "Sam",
+            "prompts": ["not-my-fault"],
+            "custom": ["What helped this week?"],
+            "note": "",
+            "due": None,
+        },
+    )
     copy.save()
     return copy
 
@@ -49,12 +57,21 @@ JOURNAL_PAGES = [
     ("empty writing page", "/journal/write/", None, None),
     ("rating only", "/journal/write/", lambda page: page.select_option("#id_distress_before", "6"), None),
     ("writing page with text", "/journal/write/?prompt=not-my-fault", type_words, "words typed just before leaving"),
-    ("edit", "/journal/entries/{entry}/edit/", type_words, "A calm evening, written down.words typed just before leaving"),
+    (
+        "edit",
+        "/journal/entries/{entry}/edit/",
+        type_words,
+        "A calm evening, written down.words typed just before leaving",
+    ),
     ("search results", "/journal/", search, None),
     ("export", "/journal/export/", None, None),
     ("settings", "/journal/settings/", None, None),
-    ("therapist assignment", "/journal/write/?assignment={assignment}&custom=0", type_words,
-     "words typed just before leaving"),
+    (
+        "therapist assignment",
+        "/journal/write/?assignment={assignment}&custom=0",
+        type_words,
+        "words typed just before leaving",
+    ),
 ]
 
 
@@ -129,11 +146,14 @@ def test_a_long_paste_left_at_once_is_kept_whole(site, page):
     """No save has answered yet: the whole text goes, too big to outlive the page, so it is waited for."""
     set_up_journal(page, site)
     page.goto(site + "/journal/write/?prompt=not-my-fault")
-    page.evaluate("""text => {
+    page.evaluate(
+        """text => {
         const box = document.getElementById("id_text");
         box.value = text;
         document.getElementById("quick-exit").click();
-    }""", LONG)
+    }""",
+        LONG,
+    )
     page.wait_for_url(site + "/notes/")
     assert [writing.text for writing in open_drafts()] == [LONG]
     page.goto(site + "/journal/")

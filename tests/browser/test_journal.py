@@ -61,8 +61,13 @@ def test_journal_pages_have_no_accessibility_violations(site, page):
     results["write"] = accessibility(page)
     page.click("button:has-text('Save')")
     results["detail"] = accessibility(page)
-    for name, url in [("list", "/journal/"), ("settings", "/journal/settings/"), ("export", "/journal/export/"),
-                      ("delete everything", "/journal/delete-everything/"), ("what we store", "/journal/what-we-store/")]:
+    for name, url in [
+        ("list", "/journal/"),
+        ("settings", "/journal/settings/"),
+        ("export", "/journal/export/"),
+        ("delete everything", "/journal/delete-everything/"),
+        ("what we store", "/journal/what-we-store/"),
+    ]:
         page.goto(site + url)
         results[name] = accessibility(page)
     page.click("button:has-text('Lock journal')")

@@ -50,12 +50,15 @@ def test_button_exits_20_of_20_without_a_referrer(site, page, neutral_site):
     assert not any("Referer" in headers for headers in arrivals), "the neutral site must not learn where we came from"
 
 
-@pytest.mark.parametrize("keys", [
-    ["Shift", "Shift", "Shift"],
-    ["ShiftLeft", "ShiftRight", "ShiftLeft"],
-    ["ShiftRight", "ShiftRight", "ShiftRight"],
-    ["ShiftRight", "ShiftLeft", "ShiftRight"],
-])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["Shift", "Shift", "Shift"],
+        ["ShiftLeft", "ShiftRight", "ShiftLeft"],
+        ["ShiftRight", "ShiftRight", "ShiftRight"],
+        ["ShiftRight", "ShiftLeft", "ShiftRight"],
+    ],
+)
 def test_shortcut_exits_from_pages_and_the_writing_box_20_of_20(site, page, neutral_site, keys):
     set_up_journal(page, site)
     exits = 0
@@ -167,7 +170,10 @@ def test_history_footprint_normal_and_leave_no_trace(site, context, page, neutra
     context.add_cookies([{"name": "display", "value": "replace", "url": site}])
     no_trace_page = context.new_page()
     no_trace = back_presses_landing_on_reflect(no_trace_page, site, neutral_site)
-    print(f"\nBack presses that land on Reflect after five links and a quick exit: normal {normal}, leave no trace {no_trace}")
+    print(
+        "\nBack presses that land on Reflect after five links and a quick exit: "
+        f"normal {normal}, leave no trace {no_trace}"
+    )
     assert normal == 5
     assert no_trace == 0
 
@@ -186,7 +192,15 @@ def test_discreet_mode_gives_plain_titles_and_icon(site, page):
     assert "Reflect" in page.title()
     page.click("button:has-text('Turn on discreet mode')")
     expect(page).to_have_url(site + "/")
-    for url in ["/", "/learn/how-the-bond-grows/", "/reflect/", "/help/", "/journal/setup/", "/cover-your-tracks/", "/nope/"]:
+    for url in [
+        "/",
+        "/learn/how-the-bond-grows/",
+        "/reflect/",
+        "/help/",
+        "/journal/setup/",
+        "/cover-your-tracks/",
+        "/nope/",
+    ]:
         page.goto(site + url)
         title = page.title()
         assert title == "Notes", (url, title)
@@ -205,9 +219,13 @@ def test_the_shortcut_is_mentioned_once_to_first_time_visitors(site, page):
 def test_shortcut_progress_is_announced(site, page):
     page.goto(site + "/")
     page.keyboard.press("Shift")
-    expect(page.locator("#quick-exit-status")).to_have_text("Shift pressed 1 time. Press it 2 more times to leave this page.")
+    expect(page.locator("#quick-exit-status")).to_have_text(
+        "Shift pressed 1 time. Press it 2 more times to leave this page."
+    )
     page.keyboard.press("ShiftRight")
-    expect(page.locator("#quick-exit-status")).to_have_text("Shift pressed 2 times. Press it 1 more time to leave this page.")
+    expect(page.locator("#quick-exit-status")).to_have_text(
+        "Shift pressed 2 times. Press it 1 more time to leave this page."
+    )
     page.keyboard.press("a")
     expect(page.locator("#quick-exit-status")).to_have_text("")
 
@@ -225,7 +243,6 @@ def test_quick_exit_button_leaves_and_replaces_the_history_entry(site, page):
     assert page.url == site + "/", "Back skips the page that was on screen"
 
 
-
 def test_shift_used_for_capitals_does_not_leave(site, page):
     page.goto(site + "/reflect/")
     page.keyboard.press("Shift")
@@ -235,7 +252,6 @@ def test_shift_used_for_capitals_does_not_leave(site, page):
     page.keyboard.press("Shift")
     assert page.url == site + "/reflect/"
     assert "Shift pressed 1 time" in page.inner_text("#quick-exit-status")
-
 
 
 def test_quick_exit_works_without_javascript(site, browser):
@@ -248,12 +264,10 @@ def test_quick_exit_works_without_javascript(site, browser):
     context.close()
 
 
-
 def test_quick_exit_is_the_first_tab_stop(site, page):
     page.goto(site + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "quick-exit"
-
 
 
 def test_quick_exit_stays_in_view_on_a_phone(site, browser):
@@ -264,8 +278,11 @@ def test_quick_exit_stays_in_view_on_a_phone(site, browser):
     page.wait_for_function("window.scrollY > 1000")
     box = page.locator("#quick-exit").bounding_box()
     assert box and box["y"] >= 0 and box["y"] + box["height"] <= 640
-    assert page.evaluate("""() => {
+    assert (
+        page.evaluate("""() => {
         const b = document.getElementById('quick-exit').getBoundingClientRect();
         return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).id;
-    }""") == "quick-exit", "nothing may cover the exit button"
+    }""")
+        == "quick-exit"
+    ), "nothing may cover the exit button"
     context.close()

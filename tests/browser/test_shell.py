@@ -71,5 +71,8 @@ def test_reduced_motion_is_respected(site, browser):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
     page.goto(site + "/")
-    assert page.evaluate("getComputedStyle(document.querySelector('.btn') || document.body).transitionDuration") in ("0s", "")
+    assert page.evaluate("getComputedStyle(document.querySelector('.btn') || document.body).transitionDuration") in (
+        "0s",
+        "",
+    )
     context.close()

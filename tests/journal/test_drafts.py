@@ -39,15 +39,20 @@ def with_a_stale_token(client):
     page = strict.get("/journal/write/")
     stale = page.context["csrf_token"]
     strict.post("/journal/lock/")
-    strict.post("/journal/unlock/", {"passphrase": PASSPHRASE, "csrfmiddlewaretoken": strict.cookies["csrftoken"].value})
+    strict.post(
+        "/journal/unlock/", {"passphrase": PASSPHRASE, "csrfmiddlewaretoken": strict.cookies["csrftoken"].value}
+    )
     assert not is_locked(strict)
     return strict, stale
 
 
 class TestDrafts:
     def autosave(self, client, draft_id, revision, text, **extra):
-        return client.post("/journal/drafts/save/", {"text": text, "draft_id": str(draft_id), "draft_revision": str(revision), **extra},
-                           HTTP_HX_REQUEST="true")
+        return client.post(
+            "/journal/drafts/save/",
+            {"text": text, "draft_id": str(draft_id), "draft_revision": str(revision), **extra},
+            HTTP_HX_REQUEST="true",
+        )
 
     def test_autosave_keeps_an_encrypted_draft_and_offers_it_back(self, client, journal):
         draft_id = uuid.uuid4()
@@ -116,12 +121,16 @@ class TestDrafts:
 
 
 class TestLeavingFromTheWritingPage:
-    @pytest.mark.parametrize("fields", [
-        {},
-        {"distress_before": "6"},
-        {"text": "", "title": "", "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
-        {"draft_id": "not a uuid", "draft_revision": "9" * 5000, "entry": "x", "distress_after": "eleven"},
-    ], ids=["nothing sent", "only a rating", "an empty form", "nonsense"])
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            {},
+            {"distress_before": "6"},
+            {"text": "", "title": "", "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
+            {"draft_id": "not a uuid", "draft_revision": "9" * 5000, "entry": "x", "distress_after": "eleven"},
+        ],
+        ids=["nothing sent", "only a rating", "an empty form", "nonsense"],
+    )
     def test_it_locks_whatever_the_draft_holds(self, client, journal, fields):
         response = client.post(LEAVE_WITH_DRAFT, fields, **FROM_OUR_PAGE)
         assert response.status_code == 204
@@ -130,32 +139,55 @@ class TestLeavingFromTheWritingPage:
 
     def test_typed_words_are_kept_and_the_journal_locked(self, client, journal):
         draft_id = uuid.uuid4()
-        client.post(LEAVE_WITH_DRAFT, {"text": "words on the way out", "title": "", "draft_id": str(draft_id),
-                                       "draft_revision": "0", "distress_before": "4"}, **FROM_OUR_PAGE)
+        client.post(
+            LEAVE_WITH_DRAFT,
+            {
+                "text": "words on the way out",
+                "title": "",
+                "draft_id": str(draft_id),
+                "draft_revision": "0",
+                "distress_before": "4",
+            },
+            **FROM_OUR_PAGE,
+        )
         assert is_locked(client)
         assert drafts()[draft_id].text == "words on the way out"
         assert drafts()[draft_id].distress_before == 4
 
     def test_a_stale_form_token_neither_stops_the_lock_nor_loses_the_draft(self, client, journal):
         strict, stale = with_a_stale_token(client)
-        response = strict.post(LEAVE_WITH_DRAFT, {"csrfmiddlewaretoken": stale, "text": "typed in the old tab",
-                                                  "draft_id": str(uuid.uuid4()), "draft_revision": "0"}, **FROM_OUR_PAGE)
+        response = strict.post(
+            LEAVE_WITH_DRAFT,
+            {
+                "csrfmiddlewaretoken": stale,
+                "text": "typed in the old tab",
+                "draft_id": str(uuid.uuid4()),
+                "draft_revision": "0",
+            },
+            **FROM_OUR_PAGE,
+        )
         assert response.status_code == 204
         assert is_locked(strict)
         assert [writing.text for writing in drafts().values()] == ["typed in the old tab"]
 
     def test_a_request_from_another_site_only_locks(self, client, journal):
-        response = client.post(LEAVE_WITH_DRAFT, {"text": "planted by another site", "draft_id": str(uuid.uuid4()),
-                                                  "draft_revision": "0"},
-                               HTTP_SEC_FETCH_SITE="cross-site", HTTP_ORIGIN="https://elsewhere.example")
+        response = client.post(
+            LEAVE_WITH_DRAFT,
+            {"text": "planted by another site", "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
+            HTTP_SEC_FETCH_SITE="cross-site",
+            HTTP_ORIGIN="https://elsewhere.example",
+        )
         assert response.status_code == 204
         assert is_locked(client)
         assert not Draft.objects.exists()
 
     def test_the_idle_lock_keeps_the_draft_and_the_visit(self, client, journal):
         client.cookies[COUNTRY_COOKIE] = "GB"
-        response = client.post(LOCK_WITH_DRAFT, {"text": "typed before the pause", "draft_id": str(uuid.uuid4()),
-                                                 "draft_revision": "0"}, **FROM_OUR_PAGE)
+        response = client.post(
+            LOCK_WITH_DRAFT,
+            {"text": "typed before the pause", "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
+            **FROM_OUR_PAGE,
+        )
         assert response.status_code == 204
         assert is_locked(client)
         assert [writing.text for writing in drafts().values()] == ["typed before the pause"]
@@ -170,33 +202,54 @@ class TestLeavingFromTheWritingPage:
 class TestAutosaveWithoutAFormToken:
     def test_a_stale_token_still_saves(self, client, journal):
         strict, stale = with_a_stale_token(client)
-        response = strict.post("/journal/drafts/save/", {"csrfmiddlewaretoken": stale, "text": "still typing",
-                                                         "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
-                               HTTP_HX_REQUEST="true", **FROM_OUR_PAGE)
+        response = strict.post(
+            "/journal/drafts/save/",
+            {
+                "csrfmiddlewaretoken": stale,
+                "text": "still typing",
+                "draft_id": str(uuid.uuid4()),
+                "draft_revision": "0",
+            },
+            HTTP_HX_REQUEST="true",
+            **FROM_OUR_PAGE,
+        )
         assert response.status_code == 200
         assert [writing.text for writing in drafts().values()] == ["still typing"]
 
-    @pytest.mark.parametrize("headers", [
-        {"HTTP_SEC_FETCH_SITE": "cross-site"},
-        {"HTTP_SEC_FETCH_SITE": "same-site"},
-        {"HTTP_ORIGIN": "https://elsewhere.example"},
-        {"HTTP_ORIGIN": "null"},
-    ])
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"HTTP_SEC_FETCH_SITE": "cross-site"},
+            {"HTTP_SEC_FETCH_SITE": "same-site"},
+            {"HTTP_ORIGIN": "https://elsewhere.example"},
+            {"HTTP_ORIGIN": "null"},
+        ],
+    )
     def test_other_sites_are_refused(self, client, journal, headers):
-        response = client.post("/journal/drafts/save/", {"text": "planted", "draft_id": str(uuid.uuid4()),
-                                                         "draft_revision": "0"}, **headers)
+        response = client.post(
+            "/journal/drafts/save/",
+            {"text": "planted", "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
+            **headers,
+        )
         assert response.status_code == 403
         assert not Draft.objects.exists()
 
     def test_line_breaks_are_kept_as_typed_once(self, client, journal):
-        client.post("/journal/drafts/save/", {"text": "one\r\ntwo\rthree\n", "draft_id": str(uuid.uuid4()),
-                                              "draft_revision": "0"})
+        client.post(
+            "/journal/drafts/save/",
+            {"text": "one\r\ntwo\rthree\n", "draft_id": str(uuid.uuid4()), "draft_revision": "0"},
+        )
         assert [writing.text for writing in drafts().values()] == ["one\ntwo\nthree\n"]
 
 
 def splice(saved, start, end, middle):
-    return {"splice_start": str(start), "splice_end": str(end), "splice_text": middle,
-            "splice_base_length": str(len(saved)), "splice_base_checksum": str(zlib.crc32(saved.encode("utf-16-le")))}
+    return {
+        "splice_start": str(start),
+        "splice_end": str(end),
+        "splice_text": middle,
+        "splice_base_length": str(len(saved)),
+        "splice_base_checksum": str(zlib.crc32(saved.encode("utf-16-le"))),
+    }
 
 
 class TestLongDraftsSentAsASplice:
@@ -207,9 +260,15 @@ class TestLongDraftsSentAsASplice:
     def test_words_added_to_a_long_draft_make_it_whole(self, client, journal):
         draft_id = uuid.uuid4()
         client.post("/journal/drafts/save/", {"text": self.LONG, "draft_id": str(draft_id), "draft_revision": "0"})
-        client.post(LEAVE_WITH_DRAFT, {"draft_id": str(draft_id), "draft_revision": "1",
-                                       **splice(self.LONG, len(self.LONG), 0, " And the last few words.")},
-                    **FROM_OUR_PAGE)
+        client.post(
+            LEAVE_WITH_DRAFT,
+            {
+                "draft_id": str(draft_id),
+                "draft_revision": "1",
+                **splice(self.LONG, len(self.LONG), 0, " And the last few words."),
+            },
+            **FROM_OUR_PAGE,
+        )
         assert is_locked(client)
         assert drafts()[draft_id].text == self.LONG + " And the last few words."
 
@@ -217,15 +276,26 @@ class TestLongDraftsSentAsASplice:
         saved = "🌱 start " + self.LONG + " end 🌻"
         draft_id = uuid.uuid4()
         client.post("/journal/drafts/save/", {"text": saved, "draft_id": str(draft_id), "draft_revision": "0"})
-        client.post("/journal/drafts/save/", {"draft_id": str(draft_id), "draft_revision": "1",
-                                              **splice(saved, 8, len(saved) - 8, "🌿 middle ")}, **FROM_OUR_PAGE)
+        client.post(
+            "/journal/drafts/save/",
+            {"draft_id": str(draft_id), "draft_revision": "1", **splice(saved, 8, len(saved) - 8, "🌿 middle ")},
+            **FROM_OUR_PAGE,
+        )
         assert drafts()[draft_id].text == saved[:8] + "🌿 middle " + saved[8:]
 
     def test_a_splice_of_an_entry_being_edited_before_any_draft(self, client, journal, write):
         pk = write(self.LONG)
-        client.post(LEAVE_WITH_DRAFT, {"entry": pk, "entry_revision": "1", "draft_id": str(uuid.uuid4()),
-                                       "draft_revision": "0", **splice(self.LONG, 0, len(self.LONG), "Before all: ")},
-                    **FROM_OUR_PAGE)
+        client.post(
+            LEAVE_WITH_DRAFT,
+            {
+                "entry": pk,
+                "entry_revision": "1",
+                "draft_id": str(uuid.uuid4()),
+                "draft_revision": "0",
+                **splice(self.LONG, 0, len(self.LONG), "Before all: "),
+            },
+            **FROM_OUR_PAGE,
+        )
         [kept] = Draft.objects.all()
         assert str(kept.entry_id) == pk
         assert drafts()[kept.id].text == "Before all: " + self.LONG
@@ -234,8 +304,11 @@ class TestLongDraftsSentAsASplice:
         draft_id = uuid.uuid4()
         client.post("/journal/drafts/save/", {"text": self.LONG, "draft_id": str(draft_id), "draft_revision": "0"})
         stale = "An older text the page thought was saved. " * 10
-        client.post(LEAVE_WITH_DRAFT, {"draft_id": str(draft_id), "draft_revision": "1",
-                                       **splice(stale, len(stale), 0, "the newest words")}, **FROM_OUR_PAGE)
+        client.post(
+            LEAVE_WITH_DRAFT,
+            {"draft_id": str(draft_id), "draft_revision": "1", **splice(stale, len(stale), 0, "the newest words")},
+            **FROM_OUR_PAGE,
+        )
         kept = drafts()
         assert kept[draft_id].text == self.LONG, "a splice is never forced onto other text"
         assert sorted(writing.text for writing in kept.values()) == sorted([self.LONG, "the newest words"])

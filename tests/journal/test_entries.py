@@ -28,9 +28,16 @@ def test_a_word_written_through_the_ui_is_nowhere_on_disk_in_the_clear(client, c
     caplog.set_level(logging.DEBUG)
     marker = f"zebracanary{uuid.uuid4().hex[:8]}"
     prompt = Prompt.objects.first()
-    entry = write(f"A line with {marker} inside.", title=f"Title {marker}", distress_before="4", distress_after="2",
-                  prompt=prompt.slug)
-    client.post("/journal/drafts/save/", {"text": f"draft {marker}", "draft_id": str(uuid.uuid4()), "draft_revision": "0"})
+    entry = write(
+        f"A line with {marker} inside.",
+        title=f"Title {marker}",
+        distress_before="4",
+        distress_after="2",
+        prompt=prompt.slug,
+    )
+    client.post(
+        "/journal/drafts/save/", {"text": f"draft {marker}", "draft_id": str(uuid.uuid4()), "draft_revision": "0"}
+    )
     client.post(f"/journal/entries/{entry}/edit/", {"text": f"edited {marker}", "title": marker, "entry_revision": "1"})
     client.post("/journal/", {"q": marker})
     assert marker in entry_page(client, entry), "the entry must still read back"
@@ -123,6 +130,7 @@ class TestWritingAndReading:
             with CaptureQueriesContext(connection) as captured:
                 assert client.get("/journal/").status_code == 200
             return len(captured)
+
         write("one")
         few = queries()
         for number in range(30):
@@ -176,7 +184,7 @@ class TestOwnership:
     @pytest.fixture
     def strangers_entry(self):
         stranger = get_user_model().objects.create(username="stranger")
-        vault, key, _ = Vault.create(stranger, "another long passphrase")
+        _vault, key, _ = Vault.create(stranger, "another long passphrase")
         entry = Entry(owner=stranger, created_at="2026-01-01T00:00:00Z", updated_at="2026-01-01T00:00:00Z")
         entry.seal(key, Writing("not yours"))
         entry.save()
@@ -187,7 +195,11 @@ class TestOwnership:
 
     def test_another_persons_ids_give_404(self, client, journal, strangers_entry):
         entry, draft = strangers_entry
-        for url in (f"/journal/entries/{entry.pk}/", f"/journal/entries/{entry.pk}/edit/", f"/journal/entries/{entry.pk}/delete/"):
+        for url in (
+            f"/journal/entries/{entry.pk}/",
+            f"/journal/entries/{entry.pk}/edit/",
+            f"/journal/entries/{entry.pk}/delete/",
+        ):
             assert client.get(url).status_code == 404, url
         assert client.post(f"/journal/entries/{entry.pk}/delete/").status_code == 404
         assert client.post(f"/journal/drafts/{draft.pk}/discard/").status_code == 404
@@ -248,10 +260,15 @@ class TestBadInput:
         assert response.status_code == 403
         html = response.content.decode()
         assert 'name="carry:text" value="written just before it locked"' in html
-        response = client.post("/journal/unlock/", {
-            "passphrase": PASSPHRASE, "next": "/journal/write/",
-            "carry:text": "written just before it locked", "carry:title": "Late",
-        })
+        response = client.post(
+            "/journal/unlock/",
+            {
+                "passphrase": PASSPHRASE,
+                "next": "/journal/write/",
+                "carry:text": "written just before it locked",
+                "carry:title": "Late",
+            },
+        )
         assert response.status_code == 200
         assert 'name="text" value="written just before it locked"' in response.content.decode()
         response = client.post("/journal/write/", {"text": "written just before it locked", "title": "Late"})

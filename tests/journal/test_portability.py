@@ -52,7 +52,9 @@ class TestExportAndImport:
         write("only once")
         raw = client.get("/journal/export/journal.json").content
         response = upload(client, raw)
-        assert "0 new entries" in response.content.decode() and "1 is already in your journal" in response.content.decode()
+        assert (
+            "0 new entries" in response.content.decode() and "1 is already in your journal" in response.content.decode()
+        )
 
     def test_duplicates_are_recognised_under_another_id(self, client, journal, write):
         write("same words")
@@ -61,18 +63,29 @@ class TestExportAndImport:
         response = upload(client, json.dumps(document).encode())
         assert "1 is already in your journal" in response.content.decode()
 
-    @pytest.mark.parametrize("content, message", [
-        (b"\xff\xfe\x00not utf-8 at all \xc3\x28", "not UTF-8"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [', "not valid JSON"),
-        (b'{"name": "someone else\'s app", "items": []}', "isn&#x27;t a Reflect journal export"),
-        (b'[1, 2, 3]', "isn&#x27;t a Reflect journal export"),
-        (b'{"format": "reflect-journal", "version": 99, "entries": []}', "version 99"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "x", "text": "hi"}]}', "id or dates"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "6c1b0a1e-0000-4000-8000-000000000000", '
-         b'"created_at": "2026-01-01T00:00:00+00:00", "text": "hi", "distress_after": 40}]}', "from 0 to 10"),
-        (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "6c1b0a1e-0000-4000-8000-000000000000", '
-         b'"created_at": "2026-01-01T00:00:00+00:00", "text": "bad \\ud800 surrogate"}]}', "not valid text"),
-    ])
+    @pytest.mark.parametrize(
+        "content, message",
+        [
+            (b"\xff\xfe\x00not utf-8 at all \xc3\x28", "not UTF-8"),
+            (b'{"format": "reflect-journal", "version": 1, "entries": [', "not valid JSON"),
+            (b'{"name": "someone else\'s app", "items": []}', "isn&#x27;t a Reflect journal export"),
+            (b"[1, 2, 3]", "isn&#x27;t a Reflect journal export"),
+            (b'{"format": "reflect-journal", "version": 99, "entries": []}', "version 99"),
+            (b'{"format": "reflect-journal", "version": 1, "entries": [{"id": "x", "text": "hi"}]}', "id or dates"),
+            (
+                b'{"format": "reflect-journal", "version": 1, "entries": '
+                b'[{"id": "6c1b0a1e-0000-4000-8000-000000000000", '
+                b'"created_at": "2026-01-01T00:00:00+00:00", "text": "hi", "distress_after": 40}]}',
+                "from 0 to 10",
+            ),
+            (
+                b'{"format": "reflect-journal", "version": 1, "entries": '
+                b'[{"id": "6c1b0a1e-0000-4000-8000-000000000000", '
+                b'"created_at": "2026-01-01T00:00:00+00:00", "text": "bad \\ud800 surrogate"}]}',
+                "not valid text",
+            ),
+        ],
+    )
     def test_foreign_or_broken_files_change_nothing(self, client, journal, write, content, message):
         write("untouched")
         before = list(Entry.objects.values_list("id", "ciphertext"))
@@ -96,10 +109,14 @@ class TestExportAndImport:
         assert "no-store" in printed["Cache-Control"]
         assert "markdown body" in printed.content.decode()
 
-    @pytest.mark.parametrize("url, extension", [("/journal/export/journal.json", "json"), ("/journal/export/journal.md", "md")])
+    @pytest.mark.parametrize(
+        "url, extension", [("/journal/export/journal.json", "json"), ("/journal/export/journal.md", "md")]
+    )
     def test_downloads_have_plain_names_that_say_nothing(self, client, journal, url, extension):
         disposition = client.get(url)["Content-Disposition"]
-        assert re.fullmatch(rf'attachment; filename="notes-\d{{4}}-\d{{2}}-\d{{2}}\.{extension}"', disposition), disposition
+        assert re.fullmatch(rf'attachment; filename="notes-\d{{4}}-\d{{2}}-\d{{2}}\.{extension}"', disposition), (
+            disposition
+        )
 
     def test_delete_everything_needs_the_typed_phrase(self, client, journal, write):
         write("keep me")

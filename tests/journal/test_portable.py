@@ -17,9 +17,18 @@ pytestmark = pytest.mark.django_db
 
 
 def entry(**fields):
-    return {"id": str(uuid.uuid4()), "created_at": "2024-03-01T09:30:00+00:00", "updated_at": "2024-03-01T09:30:00+00:00",
-            "prompt": None, "title": "", "text": "Words from before.", "distress_before": None, "distress_after": None,
-            "prompt_text": "", **fields}
+    return {
+        "id": str(uuid.uuid4()),
+        "created_at": "2024-03-01T09:30:00+00:00",
+        "updated_at": "2024-03-01T09:30:00+00:00",
+        "prompt": None,
+        "title": "",
+        "text": "Words from before.",
+        "distress_before": None,
+        "distress_after": None,
+        "prompt_text": "",
+        **fields,
+    }
 
 
 def export(*entries, **document):
@@ -53,13 +62,16 @@ def test_a_number_too_long_to_read_is_refused_plainly(client, journal):
     assert upload(client, raw).status_code == 400
 
 
-@pytest.mark.parametrize("moment", [
-    "0001-01-01T00:00:00+01:00",  # overflows when turned into UTC
-    "9999-12-31T23:59:59-05:00",
-    "0001-01-01T00:00:00",
-    "1899-12-31T23:59:59+00:00",
-    "3000-01-01T00:00:00+00:00",
-])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+01:00",  # overflows when turned into UTC
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:00:00",
+        "1899-12-31T23:59:59+00:00",
+        "3000-01-01T00:00:00+00:00",
+    ],
+)
 def test_dates_outside_the_range_are_refused(client, journal, moment):
     assert "1900" in refused(export(entry(created_at=moment)))
     assert "1900" in refused(export(entry(updated_at=moment)))
@@ -69,8 +81,13 @@ def test_dates_outside_the_range_are_refused(client, journal, moment):
 
 
 def test_dates_at_the_edges_of_the_range_are_imported(client, journal):
-    response = upload(client, export(entry(created_at="1900-01-01T00:00:00+00:00"),
-                                     entry(created_at="2999-12-31T23:59:59+00:00", text="Later words.")))
+    response = upload(
+        client,
+        export(
+            entry(created_at="1900-01-01T00:00:00+00:00"),
+            entry(created_at="2999-12-31T23:59:59+00:00", text="Later words."),
+        ),
+    )
     assert response.status_code == 200
     client.post(f"/journal/import/{PendingImport.objects.get().pk}/confirm/")
     assert sorted(e.created_at.year for e in Entry.objects.all()) == [1900, 2999]
@@ -119,6 +136,7 @@ def test_a_big_import_never_meets_sqlites_variable_limit(client, journal):
 def test_nesting_up_to_the_limit_is_read_and_just_past_it_is_refused():
     def nest(depth):  # lists inside the file's own object, which is the first level
         return json.loads("[" * (depth - 1) + "]" * (depth - 1))
+
     assert portable.parse_export(export(entry(), extra=nest(portable.MAX_DEPTH)))
     assert "nested" in refused(export(entry(), extra=nest(portable.MAX_DEPTH + 1)))
 

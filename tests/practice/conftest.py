@@ -2,6 +2,7 @@
 own browser, made through the same views and commands a person uses."""
 
 import html
+import io
 import re
 import threading
 import time
@@ -40,8 +41,15 @@ def signed_in(username, passphrase):
 
 
 def make_therapist(username):
-    call_command("create_therapist", username, "--display-name", username.title(), "--passphrase", THERAPIST_PASSPHRASE,
-                 stdout=open("/dev/null", "w"))
+    call_command(
+        "create_therapist",
+        username,
+        "--display-name",
+        username.title(),
+        "--passphrase",
+        THERAPIST_PASSPHRASE,
+        stdout=io.StringIO(),
+    )
     return signed_in(username, THERAPIST_PASSPHRASE)
 
 
@@ -59,7 +67,7 @@ class PageForm(HTMLParser):
     def __init__(self, page):
         super().__init__()
         self.action, self.hidden, self.inside = None, {}, False
-        main = page[page.index("<main"):page.index("</main>")]
+        main = page[page.index("<main") : page.index("</main>")]
         self.feed(main)
 
     def handle_starttag(self, tag, attrs):
@@ -87,8 +95,13 @@ def submit(client, url, **fields):
 def join(code, username, passphrase_again=CLIENT_PASSPHRASE, client=None):
     """A new client opens the therapist's link and fills in the join page."""
     client = client or Client()
-    response = submit(client, f"/practice/join/{code}/", username=username,
-                      new_passphrase=CLIENT_PASSPHRASE, new_passphrase_again=passphrase_again)
+    response = submit(
+        client,
+        f"/practice/join/{code}/",
+        username=username,
+        new_passphrase=CLIENT_PASSPHRASE,
+        new_passphrase_again=passphrase_again,
+    )
     return client, response
 
 
@@ -132,7 +145,7 @@ def make_world():
     """The cast, made through the same views and commands each person uses."""
     x, y = make_therapist("xena"), make_therapist("yusuf")
     assignment_a, code_a = make_assignment(x)
-    assignment_b, code_b = make_assignment(x)
+    _assignment_b, code_b = make_assignment(x)
     a, response = join(code_a, "alex")
     assert response.status_code == 200 and "Your recovery key" in response.content.decode()
     alex = get_user_model().objects.get(username=sign_in_name(response))
@@ -141,13 +154,23 @@ def make_world():
     Vault.create(admin_user, "administrator passphrase")
     admin = signed_in("admin", "administrator passphrase")
     copy_a = ClientAssignment.objects.get(owner=alex)
-    response = a.post("/journal/write/", {"text": "Alex's private words", "title": "Alex title",
-                                          "assignment": str(copy_a.pk), "custom": "0"})
+    response = a.post(
+        "/journal/write/",
+        {"text": "Alex's private words", "title": "Alex title", "assignment": str(copy_a.pk), "custom": "0"},
+    )
     entry_a = response.url.split("/")[-2]
     return PracticeWorld(
-        anonymous=Client(), client_a=a, client_b=b, therapist_x=x, therapist_y=y, admin=admin,
-        alex=alex, xena=Therapist.objects.get(user__username="xena"),
-        assignment=assignment_a, copy=str(copy_a.pk), entry=entry_a,
+        anonymous=Client(),
+        client_a=a,
+        client_b=b,
+        therapist_x=x,
+        therapist_y=y,
+        admin=admin,
+        alex=alex,
+        xena=Therapist.objects.get(user__username="xena"),
+        assignment=assignment_a,
+        copy=str(copy_a.pk),
+        entry=entry_a,
     )
 
 
@@ -175,8 +198,12 @@ class Cast:
         for name, cookies in self.cookies.items():
             browsers[name] = Client()
             browsers[name].cookies = deepcopy(cookies)
-        return replace(self.world, **browsers, alex=get_user_model().objects.get(pk=self.world.alex.pk),
-                       xena=Therapist.objects.get(pk=self.world.xena.pk))
+        return replace(
+            self.world,
+            **browsers,
+            alex=get_user_model().objects.get(pk=self.world.alex.pk),
+            xena=Therapist.objects.get(pk=self.world.xena.pk),
+        )
 
     def is_fresh(self):
         # Its sessions were opened when it was made: well before the idle lock would close them.

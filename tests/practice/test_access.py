@@ -24,8 +24,9 @@ ACTORS = ["anonymous", "client_a", "client_b", "therapist_x", "therapist_y", "ad
 
 @pytest.mark.parametrize("method, template, allowed", VIEWS, ids=[view[1] for view in VIEWS])
 def test_access_matrix(world, method, template, allowed):
-    url = template.format(assignment=world.assignment, entry=world.entry, copy=world.copy,
-                          alex_id=world.alex.pk, xena_id=world.xena.pk)
+    url = template.format(
+        assignment=world.assignment, entry=world.entry, copy=world.copy, alex_id=world.alex.pk, xena_id=world.xena.pk
+    )
     for actor in ACTORS:
         response = getattr(getattr(world, actor), method)(url)
         if actor in allowed:

@@ -17,8 +17,15 @@ from reflect.practice.models import SignInName
 from reflect.vault.models import Vault
 
 from .conftest import (
-    CLIENT_PASSPHRASE, THERAPIST_PASSPHRASE, PageForm, join, make_assignment, make_therapist, numbers_in_order,
-    sign_in_name, signed_in,
+    CLIENT_PASSPHRASE,
+    THERAPIST_PASSPHRASE,
+    PageForm,
+    join,
+    make_assignment,
+    make_therapist,
+    numbers_in_order,
+    sign_in_name,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +35,10 @@ def test_unknown_names_and_wrong_passphrases_look_the_same(world):
     unknown = Client().post("/journal/unlock/", {"username": "nobody", "passphrase": THERAPIST_PASSPHRASE})
     wrong = Client().post("/journal/unlock/", {"username": "xena", "passphrase": "not the passphrase"})
     assert unknown.status_code == wrong.status_code == 400
-    assert "didn&#x27;t open a journal" in unknown.content.decode() and "didn&#x27;t open a journal" in wrong.content.decode()
+    assert (
+        "didn&#x27;t open a journal" in unknown.content.decode()
+        and "didn&#x27;t open a journal" in wrong.content.decode()
+    )
 
 
 class TestSignInNames:
@@ -61,10 +71,15 @@ class TestSignInNames:
         out = io.StringIO()
         call_command("create_therapist", "quinn", "--passphrase", THERAPIST_PASSPHRASE, stdout=out)
         recovery_key = re.search(r"Recovery key.*: (\S+)", out.getvalue())[1]
-        response = Client().post("/journal/recover/", {
-            "username": "QUINN", "recovery_key": recovery_key,
-            "new_passphrase": "a brand new passphrase", "new_passphrase_again": "a brand new passphrase",
-        })
+        response = Client().post(
+            "/journal/recover/",
+            {
+                "username": "QUINN",
+                "recovery_key": recovery_key,
+                "new_passphrase": "a brand new passphrase",
+                "new_passphrase_again": "a brand new passphrase",
+            },
+        )
         assert response.status_code == 302
 
     def test_names_made_before_normalising_still_open(self):
@@ -74,9 +89,15 @@ class TestSignInNames:
             response = Client().post("/journal/unlock/", {"username": typed, "passphrase": CLIENT_PASSPHRASE})
             assert response.status_code == 302, typed
 
-    @pytest.mark.parametrize("chosen, made", [
-        ("Alex", "alex"), ("ａｌｅｘ", "alex"), ("Straße", "strasse"), ("Sam_K", "sam_k"),
-    ])
+    @pytest.mark.parametrize(
+        "chosen, made",
+        [
+            ("Alex", "alex"),
+            ("ａｌｅｘ", "alex"),
+            ("Straße", "strasse"),
+            ("Sam_K", "sam_k"),
+        ],
+    )
     def test_chosen_names_are_normalised(self, world, chosen, made):
         _, response = join(make_assignment(world.therapist_x)[1], chosen)
         assert response.status_code == 200
@@ -134,10 +155,15 @@ def test_two_simultaneous_joins_with_the_same_name_both_succeed(content, monkeyp
             page = client.get(f"/practice/join/{code}/")
             form = PageForm(page.content.decode())
             start.wait(timeout=60)
-            response = client.post(form.action or f"/practice/join/{code}/", {
-                **form.hidden, "username": "alex",
-                "new_passphrase": CLIENT_PASSPHRASE, "new_passphrase_again": CLIENT_PASSPHRASE,
-            })
+            response = client.post(
+                form.action or f"/practice/join/{code}/",
+                {
+                    **form.hidden,
+                    "username": "alex",
+                    "new_passphrase": CLIENT_PASSPHRASE,
+                    "new_passphrase_again": CLIENT_PASSPHRASE,
+                },
+            )
             results.append((response.status_code, sign_in_name(response) if response.status_code == 200 else None))
         except Exception as error:  # reported below, with the thread's own exception
             results.append((500, repr(error)))
@@ -154,6 +180,7 @@ def test_two_simultaneous_joins_with_the_same_name_both_succeed(content, monkeyp
 
 
 # --- Delete everything ------------------------------------------------------------------------
+
 
 def test_delete_everything_in_the_practice_profile_ends_on_a_real_page(world):
     response = world.client_a.post("/journal/delete-everything/", {"confirmation": "delete everything"}, follow=True)

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 def share(world):
     client = world.client_a
-    return client.post(f"/journal/entries/{world.entry}/share/",
-                       {"therapist": world.xena.pk, "title": "Alex title", "text": "Alex's private words"})
+    return client.post(
+        f"/journal/entries/{world.entry}/share/",
+        {"therapist": world.xena.pk, "title": "Alex title", "text": "Alex's private words"},
+    )
 
 
 def test_a_therapist_reads_an_entry_only_while_it_is_shared(world):
@@ -50,16 +52,18 @@ def test_a_custom_prompt_that_does_not_exist_is_not_served(world, custom, status
 
 
 def test_sharing_an_excerpt_shares_only_the_excerpt(world):
-    world.client_a.post(f"/journal/entries/{world.entry}/share/",
-                           {"therapist": world.xena.pk, "title": "", "text": "just this part"})
+    world.client_a.post(
+        f"/journal/entries/{world.entry}/share/", {"therapist": world.xena.pk, "title": "", "text": "just this part"}
+    )
     html = world.therapist_x.get(f"/practice/clients/{world.alex.pk}/").content.decode()
     assert "just this part" in html and "private words" not in html
 
 
 def test_a_share_longer_than_an_entry_may_be_is_refused_and_kept_on_the_page(world, settings):
     too_long = "w" * (settings.REFLECT_ENTRY_MAX_CHARS + 1)
-    response = world.client_a.post(f"/journal/entries/{world.entry}/share/",
-                                      {"therapist": world.xena.pk, "title": "", "text": too_long})
+    response = world.client_a.post(
+        f"/journal/entries/{world.entry}/share/", {"therapist": world.xena.pk, "title": "", "text": too_long}
+    )
     assert response.status_code == 400
     assert "longer than one entry can hold" in response.content.decode() and too_long in response.content.decode()
     assert not SharedEntry.objects.exists()
@@ -69,8 +73,10 @@ def test_the_server_holds_only_ciphertext_of_shared_entries_and_custom_prompts(w
     marker = f"sharedmarker{uuid.uuid4().hex[:8]}"
     x = world.therapist_x
     make_assignment(x, custom=f"Custom prompt {marker}")
-    world.client_a.post(f"/journal/entries/{world.entry}/share/",
-                           {"therapist": world.xena.pk, "title": marker, "text": f"shared {marker}"})
+    world.client_a.post(
+        f"/journal/entries/{world.entry}/share/",
+        {"therapist": world.xena.pk, "title": marker, "text": f"shared {marker}"},
+    )
     assert marker in x.get(f"/practice/clients/{world.alex.pk}/").content.decode()
     for shared in SharedEntry.objects.all():
         assert marker.encode() not in bytes(shared.ciphertext)
@@ -100,6 +106,7 @@ def test_the_client_sees_the_therapists_prompts_note_and_custom_text(world):
 
 
 # --- Portable codes -----------------------------------------------------------------------
+
 
 def portable_from_page(therapist, pk):
     page = therapist.get(f"/practice/assignments/{pk}/").content.decode()

@@ -34,10 +34,15 @@ class TestCodes:
         page = late.get(f"/practice/join/{code}/")
         join(code, "casey")
         form = PageForm(page.content.decode())
-        response = late.post(form.action or f"/practice/join/{code}/", {
-            **form.hidden, "username": "dana",
-            "new_passphrase": CLIENT_PASSPHRASE, "new_passphrase_again": CLIENT_PASSPHRASE,
-        })
+        response = late.post(
+            form.action or f"/practice/join/{code}/",
+            {
+                **form.hidden,
+                "username": "dana",
+                "new_passphrase": CLIENT_PASSPHRASE,
+                "new_passphrase_again": CLIENT_PASSPHRASE,
+            },
+        )
         assert response.status_code == 410 and "already been used" in response.content.decode()
         assert not get_user_model().objects.filter(username__startswith="dana").exists()
 
@@ -99,6 +104,7 @@ def test_practice_has_no_self_setup(client):
 
 
 # --- Codes never reach a log ----------------------------------------------------------------
+
 
 def forms_of(code):
     """The ways a code can be written: as given, and as typed (no dashes, any case)."""

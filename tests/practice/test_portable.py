@@ -26,9 +26,16 @@ def encode_portable(body):
 
 
 def good_body(**changes):
-    return {"id": "0123456789abcdef0123456789abcdef", "expires": (timezone.now() + timedelta(days=9)).isoformat(),
-            "therapist": "Sam", "prompts": ["not-my-fault"], "custom": ["Own question"], "note": "Hi", "due": None,
-            **changes}
+    return {
+        "id": "0123456789abcdef0123456789abcdef",
+        "expires": (timezone.now() + timedelta(days=9)).isoformat(),
+        "therapist": "Sam",
+        "prompts": ["not-my-fault"],
+        "custom": ["Own question"],
+        "note": "Hi",
+        "due": None,
+        **changes,
+    }
 
 
 STRANGE_PORTABLE_CODES = {
@@ -52,7 +59,13 @@ STRANGE_PORTABLE_CODES = {
 class TestPortableCodes:
     @pytest.fixture
     def portable(self):
-        content = {"therapist": "Sam", "prompts": ["not-my-fault"], "custom": ["Own question"], "note": "Hi", "due": None}
+        content = {
+            "therapist": "Sam",
+            "prompts": ["not-my-fault"],
+            "custom": ["Own question"],
+            "note": "Hi",
+            "due": None,
+        }
         return portable_code(content, "ABCDE-FGHJK-MNPQR-STVWX-YZ012-3", timezone.now() + timedelta(days=30))
 
     @pytest.fixture
@@ -100,18 +113,24 @@ class TestPortableCodes:
         assert response.status_code == 400 and "changed or cut short" in response.content.decode()
         assert not ClientAssignment.objects.exists()
 
-    @pytest.mark.parametrize("code, message", [
-        ("hello", "isn&#x27;t a Reflect assignment code"),
-        ("REFLECT-ASSIGNMENT-1.e30.0000", "changed or cut short"),
-    ])
+    @pytest.mark.parametrize(
+        "code, message",
+        [
+            ("hello", "isn&#x27;t a Reflect assignment code"),
+            ("REFLECT-ASSIGNMENT-1.e30.0000", "changed or cut short"),
+        ],
+    )
     def test_foreign_codes_are_refused(self, personal, code, message):
         response = personal.post("/journal/from-therapist/add/", {"code": code})
         assert response.status_code == 400 and message in response.content.decode()
         assert not ClientAssignment.objects.exists()
 
     def test_an_expired_portable_code_is_refused(self, personal):
-        expired = portable_code({"therapist": "Sam", "prompts": [], "custom": ["Q"], "note": "", "due": None},
-                                "ABCDE-FGHJK-MNPQR-STVWX-YZ012-3", timezone.now() - timedelta(days=1))
+        expired = portable_code(
+            {"therapist": "Sam", "prompts": [], "custom": ["Q"], "note": "", "due": None},
+            "ABCDE-FGHJK-MNPQR-STVWX-YZ012-3",
+            timezone.now() - timedelta(days=1),
+        )
         response = personal.post("/journal/from-therapist/add/", {"code": expired})
         assert response.status_code == 400 and "expired" in response.content.decode()
 

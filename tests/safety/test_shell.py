@@ -25,7 +25,7 @@ class TestWhatAQuickExitLeavesInTheBrowser:
             gone = {name for name, morsel in response.cookies.items() if morsel["max-age"] == 0}
             assert {COUNTRY_COOKIE, TIP_COOKIE, settings.CSRF_COOKIE_NAME, "reflect_country"} <= gone
             assert DISPLAY_COOKIE not in response.cookies
-            assert '"cache", "storage"' == response["Clear-Site-Data"]
+            assert response["Clear-Site-Data"] == '"cache", "storage"'
 
     def test_the_writing_page_exit_clears_them_too(self, client, journal):
         client.cookies[COUNTRY_COOKIE] = "GB"
@@ -36,9 +36,13 @@ class TestWhatAQuickExitLeavesInTheBrowser:
     def test_no_cookie_but_a_protective_choice_outlives_the_browser_session(self, client, journal):
         client.cookies.clear()
         cookies = {}
-        for response in (client.get("/"), client.get("/journal/write/"), client.post("/journal/unlock/", {"passphrase": PASSPHRASE}),
-                         client.post("/settings/set/", {"name": "discreet", "value": "1", "next": "/"}),
-                         client.post("/country/", {"country": "GB", "next": "/"})):
+        for response in (
+            client.get("/"),
+            client.get("/journal/write/"),
+            client.post("/journal/unlock/", {"passphrase": PASSPHRASE}),
+            client.post("/settings/set/", {"name": "discreet", "value": "1", "next": "/"}),
+            client.post("/country/", {"country": "GB", "next": "/"}),
+        ):
             cookies.update({name: morsel for name, morsel in response.cookies.items() if morsel["max-age"] != 0})
         lasting = {name for name, morsel in cookies.items() if morsel["max-age"] or morsel["expires"]}
         assert lasting == {DISPLAY_COOKIE, COUNTRY_COOKIE}

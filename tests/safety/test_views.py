@@ -25,6 +25,7 @@ class TestQuickExitWithoutJavaScript:
         assert '"cache"' in response["Clear-Site-Data"] and '"storage"' in response["Clear-Site-Data"]
         assert "no-store" in response["Cache-Control"]
         from django.contrib.sessions.models import Session
+
         assert not Session.objects.filter(session_key=old_key).exists()
 
     def test_the_script_path_needs_no_csrf_token_and_answers_at_once(self):

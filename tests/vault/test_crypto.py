@@ -23,4 +23,6 @@ class TestCrypto:
         params = {"algorithm": "argon2id", "time_cost": 1, "memory_cost": 8192, "parallelism": 1}
         salt = crypto.new_salt()
         composed, decomposed = "caf\u00e9 au lait please", "cafe\u0301 au lait please"
-        assert crypto.key_from_passphrase(composed, salt, params) == crypto.key_from_passphrase(decomposed, salt, params)
+        assert crypto.key_from_passphrase(composed, salt, params) == crypto.key_from_passphrase(
+            decomposed, salt, params
+        )

@@ -48,9 +48,14 @@ class TestOtherSessionsEnd:
     def test_changing_the_passphrase_locks_every_other_browser(self, client, write, other_browser):
         entry = write(SECRET_WORDS)
         assert SECRET_WORDS in other_browser.get(f"/journal/entries/{entry}/").content.decode()
-        response = client.post("/journal/settings/passphrase/", {
-            "passphrase": PASSPHRASE, "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-        })
+        response = client.post(
+            "/journal/settings/passphrase/",
+            {
+                "passphrase": PASSPHRASE,
+                "new_passphrase": NEW_PASSPHRASE,
+                "new_passphrase_again": NEW_PASSPHRASE,
+            },
+        )
         assert response.status_code == 302
         assert_locked_out(other_browser, entry)
         assert SECRET_WORDS in client.get(f"/journal/entries/{entry}/").content.decode(), "this browser stays open"
@@ -59,9 +64,14 @@ class TestOtherSessionsEnd:
         entry = write(SECRET_WORDS)
         assert SECRET_WORDS in other_browser.get(f"/journal/entries/{entry}/").content.decode()
         recovering = Client()
-        response = recovering.post("/journal/recover/", {
-            "recovery_key": journal, "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-        })
+        response = recovering.post(
+            "/journal/recover/",
+            {
+                "recovery_key": journal,
+                "new_passphrase": NEW_PASSPHRASE,
+                "new_passphrase_again": NEW_PASSPHRASE,
+            },
+        )
         assert response.status_code == 302
         assert_locked_out(other_browser, entry)
         assert_locked_out(client, entry)
@@ -123,13 +133,22 @@ class TestIdleExpiry:
         client.post("/journal/lock/")
         assert unlock(client).status_code == 302
         assert set(Session.objects.values_list("session_key", flat=True)) == {
-            session_row(client).pk, session_row(still_open).pk}
+            session_row(client).pk,
+            session_row(still_open).pk,
+        }
 
 
 def test_make_run_clears_expired_sessions_and_old_counts_before_serving():
-    plan = subprocess.run(["make", "--dry-run", "--always-make", "run", "PYTHON=python3"], capture_output=True,
-                          text=True, cwd=django_settings.BASE_DIR, check=True).stdout.splitlines()
-    position = {name: next(i for i, line in enumerate(plan) if name in line)
-                for name in ("clearsessions", "forget_unlock_attempts", "gunicorn")}
+    plan = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "PYTHON=python3"],
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        check=True,
+    ).stdout.splitlines()
+    position = {
+        name: next(i for i, line in enumerate(plan) if name in line)
+        for name in ("clearsessions", "forget_unlock_attempts", "gunicorn")
+    }
     assert position["clearsessions"] < position["gunicorn"]
     assert position["forget_unlock_attempts"] < position["gunicorn"]

@@ -23,9 +23,14 @@ PAIR_FREE = Throttle.RULES["pair"][0]
 
 
 def recover(client, recovery_key):
-    return client.post("/journal/recover/", {
-        "recovery_key": recovery_key, "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-    })
+    return client.post(
+        "/journal/recover/",
+        {
+            "recovery_key": recovery_key,
+            "new_passphrase": NEW_PASSPHRASE,
+            "new_passphrase_again": NEW_PASSPHRASE,
+        },
+    )
 
 
 def time_passes():
@@ -84,7 +89,10 @@ class TestSomeoneElsesFailures:
         unlock(Client(REMOTE_ADDR="10.0.0.1"))
         after = Throttle.objects.get(pk=account.pk)
         assert (after.failures, after.blocked_until, after.updated_at) == (
-            account.failures, account.blocked_until, account.updated_at)
+            account.failures,
+            account.blocked_until,
+            account.updated_at,
+        )
 
 
 class TestOwnSuccess:
@@ -107,7 +115,8 @@ class TestOwnSuccess:
         time_passes()
         assert unlock(prober, WRONG, username="elm").status_code == 400
         assert unlock(prober, WRONG, username="elm").status_code == 429, (
-            "the tenth failure from this client starts its wait, though the pair has failed only once")
+            "the tenth failure from this client starts its wait, though the pair has failed only once"
+        )
         assert failures("birch", "10.0.0.5") == {"pair": 3, "client": 10, "account": 3}
         assert failures("ash", "10.0.0.5") == {"pair": 0, "client": 10, "account": 0}
 
@@ -122,7 +131,8 @@ class TestOwnSuccess:
         assert unlock(shared, username="ash").status_code == 302
         assert failures("ash", "10.0.0.6") == {"pair": 0, "client": 1, "account": 0}
         assert Throttle.objects.get(pk=client_count.pk).updated_at == client_count.updated_at, (
-            "a count's age is that of its last wrong try: a right one doesn't keep it alive")
+            "a count's age is that of its last wrong try: a right one doesn't keep it alive"
+        )
         assert failures("birch", "10.0.0.6") == {"pair": 1, "client": 1, "account": 1}
 
 
@@ -187,7 +197,10 @@ class TestTheRule:
         assert keys.client != throttle_keys("personal", "203.0.113.78").client
         assert keys.client == throttle_keys("someone", "203.0.113.77").client
         assert keys.account == throttle_keys("personal", "198.51.100.1").account
-        assert keys.pair not in (throttle_keys("someone", "203.0.113.77").pair, throttle_keys("personal", "198.51.100.1").pair)
+        assert keys.pair not in (
+            throttle_keys("someone", "203.0.113.77").pair,
+            throttle_keys("personal", "198.51.100.1").pair,
+        )
         for key in keys.all():
             assert "203.0.113" not in key and "personal" not in key
 
@@ -210,7 +223,9 @@ def counting_derivations(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_unlocks_run_argon2_only_for_the_free_tries_and_all_are_counted(content, journal, monkeypatch):
     # A first wait long enough that it can't run out while the 24 requests are still arriving.
-    monkeypatch.setattr(Throttle, "RULES", {kind: (free, timedelta(minutes=5)) for kind, (free, _) in Throttle.RULES.items()})
+    monkeypatch.setattr(
+        Throttle, "RULES", {kind: (free, timedelta(minutes=5)) for kind, (free, _) in Throttle.RULES.items()}
+    )
     derivations = counting_derivations(monkeypatch)
     start = threading.Barrier(24)
     statuses = []
@@ -247,8 +262,10 @@ def test_parallel_tries_from_many_clients_at_many_names_never_fail_and_every_cou
             for key in throttle_keys(name, address).all():
                 Throttle.objects.get_or_create(key=key, defaults={"failures": 5})
     Throttle.objects.update(updated_at=timezone.now() - Throttle.FORGET_AFTER - timedelta(hours=1))
-    tries = [(address, name, PASSPHRASE if (i % 3 == 0) else WRONG)
-             for i, (address, name) in enumerate((a, n) for a in addresses for n in names)]
+    tries = [
+        (address, name, PASSPHRASE if (i % 3 == 0) else WRONG)
+        for i, (address, name) in enumerate((a, n) for a in addresses for n in names)
+    ]
     start = threading.Barrier(len(tries))
     statuses = []
 
@@ -273,7 +290,9 @@ def test_parallel_tries_from_many_clients_at_many_names_never_fail_and_every_cou
     counts = dict(Throttle.objects.values_list("key", "failures"))
     for address in addresses:
         assert counts.get(throttle_keys("", address).client, 0) == sum(
-            counts.get(throttle_keys(name, address).pair, 0) for name in names)
+            counts.get(throttle_keys(name, address).pair, 0) for name in names
+        )
     for name in names:
         assert counts.get(throttle_keys(name, "").account, 0) == sum(
-            counts.get(throttle_keys(name, address).pair, 0) for address in addresses)
+            counts.get(throttle_keys(name, address).pair, 0) for address in addresses
+        )

@@ -9,13 +9,14 @@ from django.test import Client
 
 from reflect.journal.models import Entry
 from reflect.vault import crypto
-from reflect.vault.models import Throttle, Vault, client_address
+from reflect.vault.models import Throttle, Vault, WrongSecret, client_address
 from reflect.vault.session import COOKIE, SEEN_FIELD
 
 from ..conftest import PASSPHRASE
 from .conftest import NEW_PASSPHRASE, lock, unlock
 
 pytestmark = pytest.mark.django_db
+
 
 class TestSetup:
     def test_first_visit_asks_for_a_passphrase(self, client):
@@ -26,17 +27,25 @@ class TestSetup:
     def test_setup_shows_a_recovery_key_once_and_stores_only_wrapped_keys(self, client, journal):
         assert len(crypto.recovery_key_bytes(journal)) == 20
         vault = Vault.objects.get()
-        assert vault.passphrase_params == {"algorithm": "argon2id", "time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+        assert vault.passphrase_params == {
+            "algorithm": "argon2id",
+            "time_cost": 1,
+            "memory_cost": 8192,
+            "parallelism": 1,
+        }
         assert vault.recovery_key_confirmed
         assert journal.encode() not in bytes(vault.recovery_wrapped_key)
         assert client.get("/journal/setup/").status_code == 302, "a second setup must not replace the vault"
 
-    @pytest.mark.parametrize("passphrase, again, message", [
-        ("short", "short", "at least 10 characters"),
-        ("maple kettle river", "maple kettle rover", "are different"),
-        ("aaaaaaaaaaaa", "aaaaaaaaaaaa", "too few characters"),
-        ("password123", "password123", "most common passwords"),
-    ])
+    @pytest.mark.parametrize(
+        "passphrase, again, message",
+        [
+            ("short", "short", "at least 10 characters"),
+            ("maple kettle river", "maple kettle rover", "are different"),
+            ("aaaaaaaaaaaa", "aaaaaaaaaaaa", "too few characters"),
+            ("password123", "password123", "most common passwords"),
+        ],
+    )
     def test_weak_or_mismatched_passphrases_are_refused(self, client, passphrase, again, message):
         response = client.post("/journal/setup/", {"new_passphrase": passphrase, "new_passphrase_again": again})
         assert response.status_code == 400
@@ -67,11 +76,17 @@ class TestUnlockAndLock:
     def test_a_wrong_passphrase_changes_nothing(self, client, journal, write):
         write("kept safe")
         lock(client)
-        before = bytes(Vault.objects.get().passphrase_wrapped_key), list(Entry.objects.values_list("ciphertext", flat=True))
+        before = (
+            bytes(Vault.objects.get().passphrase_wrapped_key),
+            list(Entry.objects.values_list("ciphertext", flat=True)),
+        )
         response = unlock(client, "not my passphrase")
         assert response.status_code == 400
         assert "didn&#x27;t open your journal. Nothing has been changed." in response.content.decode()
-        after = bytes(Vault.objects.get().passphrase_wrapped_key), list(Entry.objects.values_list("ciphertext", flat=True))
+        after = (
+            bytes(Vault.objects.get().passphrase_wrapped_key),
+            list(Entry.objects.values_list("ciphertext", flat=True)),
+        )
         assert before == after
         unlock(client)
         assert "kept safe" in client.get(f"/journal/entries/{Entry.objects.get().pk}/").content.decode()
@@ -112,7 +127,12 @@ class TestUnlockAndLock:
         data_key = Vault.objects.get().open_with_passphrase(PASSPHRASE)
         for stored in Session.objects.all():
             raw = stored.session_data.encode() + str(stored.get_decoded()).encode()
-            for form in (data_key, base64.b64encode(data_key), base64.urlsafe_b64encode(data_key), data_key.hex().encode()):
+            for form in (
+                data_key,
+                base64.b64encode(data_key),
+                base64.urlsafe_b64encode(data_key),
+                data_key.hex().encode(),
+            ):
                 assert form not in raw
 
     def test_idle_journal_locks_itself(self, client, journal, settings):
@@ -164,10 +184,14 @@ class TestRecoveryAndChanges:
     def test_recovery_key_sets_a_new_passphrase(self, client, journal, write):
         entry = write("still here after recovery")
         lock(client)
-        response = client.post("/journal/recover/", {
-            "recovery_key": journal.lower().replace("-", " "),
-            "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-        })
+        response = client.post(
+            "/journal/recover/",
+            {
+                "recovery_key": journal.lower().replace("-", " "),
+                "new_passphrase": NEW_PASSPHRASE,
+                "new_passphrase_again": NEW_PASSPHRASE,
+            },
+        )
         assert response.status_code == 302
         assert "still here after recovery" in client.get(f"/journal/entries/{entry}/").content.decode()
         lock(client)
@@ -177,10 +201,14 @@ class TestRecoveryAndChanges:
     def test_a_wrong_recovery_key_changes_nothing(self, client, journal):
         lock(client)
         before = bytes(Vault.objects.get().passphrase_wrapped_key)
-        response = client.post("/journal/recover/", {
-            "recovery_key": crypto.new_recovery_key(),
-            "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-        })
+        response = client.post(
+            "/journal/recover/",
+            {
+                "recovery_key": crypto.new_recovery_key(),
+                "new_passphrase": NEW_PASSPHRASE,
+                "new_passphrase_again": NEW_PASSPHRASE,
+            },
+        )
         assert response.status_code == 400
         assert bytes(Vault.objects.get().passphrase_wrapped_key) == before
         assert unlock(client).status_code == 302
@@ -188,9 +216,14 @@ class TestRecoveryAndChanges:
     def test_changing_the_passphrase_rewraps_the_key_not_the_entries(self, client, journal, write):
         entry = write("written before the change")
         ciphertext = bytes(Entry.objects.get().ciphertext)
-        response = client.post("/journal/settings/passphrase/", {
-            "passphrase": PASSPHRASE, "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-        })
+        response = client.post(
+            "/journal/settings/passphrase/",
+            {
+                "passphrase": PASSPHRASE,
+                "new_passphrase": NEW_PASSPHRASE,
+                "new_passphrase_again": NEW_PASSPHRASE,
+            },
+        )
         assert response.status_code == 302
         assert bytes(Entry.objects.get().ciphertext) == ciphertext
         lock(client)
@@ -200,9 +233,14 @@ class TestRecoveryAndChanges:
         assert Vault.objects.get().open_with_recovery_key(journal), "the recovery key still works"
 
     def test_changing_needs_the_current_passphrase(self, client, journal):
-        response = client.post("/journal/settings/passphrase/", {
-            "passphrase": "not the passphrase", "new_passphrase": NEW_PASSPHRASE, "new_passphrase_again": NEW_PASSPHRASE,
-        })
+        response = client.post(
+            "/journal/settings/passphrase/",
+            {
+                "passphrase": "not the passphrase",
+                "new_passphrase": NEW_PASSPHRASE,
+                "new_passphrase_again": NEW_PASSPHRASE,
+            },
+        )
         assert response.status_code == 400
         lock(client)
         assert unlock(client).status_code == 302
@@ -213,7 +251,7 @@ class TestRecoveryAndChanges:
         assert new_key != journal
         vault = Vault.objects.get()
         assert vault.open_with_recovery_key(new_key)
-        with pytest.raises(Exception):
+        with pytest.raises(WrongSecret):
             vault.open_with_recovery_key(journal)
 
 

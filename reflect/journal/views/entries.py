@@ -64,18 +64,23 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     else:
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = open_rows(page, key)
-    return render(request, "journal/list.html", {
-        "rows": rows,
-        "page": page,
-        "search": search,
-        "searching": request.method == "POST" and search.is_valid(),
-        "dynamics": dynamics,
-        "dynamic": dynamic,
-        "drafts": Draft.objects.filter(owner=request.user).select_related("prompt"),
-        "recovery_key_confirmed": request.user.vault.recovery_key_confirmed,
-        "assignments": opened_assignments(request),
-        "nav": "journal",
-    }, status=status)
+    return render(
+        request,
+        "journal/list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "search": search,
+            "searching": request.method == "POST" and search.is_valid(),
+            "dynamics": dynamics,
+            "dynamic": dynamic,
+            "drafts": Draft.objects.filter(owner=request.user).select_related("prompt"),
+            "recovery_key_confirmed": request.user.vault.recovery_key_confirmed,
+            "assignments": opened_assignments(request),
+            "nav": "journal",
+        },
+        status=status,
+    )
 
 
 def open_rows(page: Iterable[Entry], key: bytes) -> list[dict[str, Entry | Writing | None]]:
@@ -96,13 +101,17 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         writing = entry.open(request.vault.data_key)
     except Unreadable:
         writing = None
-    return render(request, "journal/detail.html", {
-        "entry": entry,
-        "writing": writing,
-        "high_distress": writing is not None and (writing.distress_after or 0) >= HIGH_DISTRESS,
-        "exercises": Exercise.objects.all(),
-        "nav": "journal",
-    })
+    return render(
+        request,
+        "journal/detail.html",
+        {
+            "entry": entry,
+            "writing": writing,
+            "high_distress": writing is not None and (writing.distress_after or 0) >= HIGH_DISTRESS,
+            "exercises": Exercise.objects.all(),
+            "nav": "journal",
+        },
+    )
 
 
 def writing_context(
@@ -167,10 +176,16 @@ def write(request: HttpRequest) -> HttpResponse:
         form = EntryForm(request.POST)
         valid = form.is_valid()
         prompt = prompt_from(form.cleaned_data.get("prompt"))
-        copy, prompt_text = therapist_prompt(request, form.cleaned_data.get("assignment"), form.cleaned_data.get("custom"))
+        copy, prompt_text = therapist_prompt(
+            request, form.cleaned_data.get("assignment"), form.cleaned_data.get("custom")
+        )
         if not valid:
-            return render(request, "journal/write.html", writing_context(
-                request, form, prompt=prompt, prompt_text=prompt_text), status=400)
+            return render(
+                request,
+                "journal/write.html",
+                writing_context(request, form, prompt=prompt, prompt_text=prompt_text),
+                status=400,
+            )
         now = timezone.now()
         entry = Entry(owner=request.user, prompt=prompt, assignment=copy, created_at=now, updated_at=now)
         entry.seal(key, writing_from(form, prompt_text))
@@ -189,11 +204,18 @@ def write(request: HttpRequest) -> HttpResponse:
     copy, prompt_text = therapist_prompt(request, asked["assignment"], asked["custom"])
     prompt = prompt_from(asked["prompt"])
     if copy:
-        form = EntryForm(initial={
-            "draft_id": uuid.uuid4(), "draft_revision": 0, "prompt": asked["prompt"] or "",
-            "assignment": copy.pk, "custom": asked["custom"],
-        })
-        return render(request, "journal/write.html", writing_context(request, form, prompt=prompt, prompt_text=prompt_text))
+        form = EntryForm(
+            initial={
+                "draft_id": uuid.uuid4(),
+                "draft_revision": 0,
+                "prompt": asked["prompt"] or "",
+                "assignment": copy.pk,
+                "custom": asked["custom"],
+            }
+        )
+        return render(
+            request, "journal/write.html", writing_context(request, form, prompt=prompt, prompt_text=prompt_text)
+        )
     if asked["prompt"] and prompt is None:
         return prompt_not_found(request)
     draft = continued_draft(request, asked["draft"])
@@ -209,8 +231,9 @@ def write(request: HttpRequest) -> HttpResponse:
 
 
 def prompt_not_found(request: HttpRequest) -> HttpResponse:
-    return error_page(request, 404, "We can't find that prompt",
-                      "You can still write freely, or choose a prompt from the library.")
+    return error_page(
+        request, 404, "We can't find that prompt", "You can still write freely, or choose a prompt from the library."
+    )
 
 
 def writing_from(form: EntryForm, prompt_text: str = "") -> Writing:
@@ -219,7 +242,9 @@ def writing_from(form: EntryForm, prompt_text: str = "") -> Writing:
 
 
 def therapist_prompt(
-    request: HttpRequest, copy_id: uuid.UUID | None, index: int | None,
+    request: HttpRequest,
+    copy_id: uuid.UUID | None,
+    index: int | None,
 ) -> tuple[ClientAssignment | None, str]:
     """(assignment copy, custom prompt text) when writing answers a therapist's assignment.
 
@@ -232,7 +257,7 @@ def therapist_prompt(
     try:
         return copy, copy.open(request.vault.data_key)["custom"][index]
     except (Unreadable, IndexError, KeyError):
-        raise Http404("no such prompt in this assignment")
+        raise Http404("no such prompt in this assignment") from None
 
 
 def forget_draft(request: HttpRequest, form: EntryForm, entry: Entry | None) -> None:
@@ -255,8 +280,12 @@ def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST)
         if not form.is_valid():
-            return render(request, "journal/write.html", writing_context(
-                request, form, prompt=entry.prompt, entry=entry, prompt_text=saved.prompt_text), status=400)
+            return render(
+                request,
+                "journal/write.html",
+                writing_context(request, form, prompt=entry.prompt, entry=entry, prompt_text=saved.prompt_text),
+                status=400,
+            )
         if form.cleaned_data.get("entry_revision") != entry.revision:
             return edit_conflict(request, entry, form)
         entry.seal(key, writing_from(form, saved.prompt_text))
@@ -275,22 +304,42 @@ def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if draft:
         initial = draft_initial(request, draft)
         initial["entry_revision"] = draft.entry_revision
-        return render(request, "journal/write.html", writing_context(
-            request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry, prompt_text=saved.prompt_text))
+        return render(
+            request,
+            "journal/write.html",
+            writing_context(
+                request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry, prompt_text=saved.prompt_text
+            ),
+        )
     initial = writing_initial(saved)
     initial.update(draft_id=uuid.uuid4(), draft_revision=0, entry_revision=entry.revision)
     offered = Draft.objects.filter(owner=request.user, entry=entry).first()
-    return render(request, "journal/write.html", writing_context(
-        request, EntryForm(initial=initial), prompt=entry.prompt, entry=entry, offered_draft=offered,
-        prompt_text=saved.prompt_text))
+    return render(
+        request,
+        "journal/write.html",
+        writing_context(
+            request,
+            EntryForm(initial=initial),
+            prompt=entry.prompt,
+            entry=entry,
+            offered_draft=offered,
+            prompt_text=saved.prompt_text,
+        ),
+    )
 
 
 def edit_conflict(request: HttpRequest, entry: Entry, form: EntryForm) -> HttpResponse:
     """The entry changed since this page opened it. Keep both: nothing is overwritten silently."""
     key = request.vault.data_key
     now = timezone.now()
-    kept = Draft(owner=request.user, prompt=entry.prompt, entry=entry, entry_revision=entry.revision,
-                 created_at=now, updated_at=now)
+    kept = Draft(
+        owner=request.user,
+        prompt=entry.prompt,
+        entry=entry,
+        entry_revision=entry.revision,
+        created_at=now,
+        updated_at=now,
+    )
     kept.seal(key, writing_from(form))
     kept.save()
     data = form.data.copy()
@@ -301,8 +350,12 @@ def edit_conflict(request: HttpRequest, entry: Entry, form: EntryForm) -> HttpRe
         saved = entry.open(key)
     except Unreadable:
         saved = None
-    return render(request, "journal/write.html", writing_context(
-        request, EntryForm(data), prompt=entry.prompt, entry=entry, conflict=saved), status=409)
+    return render(
+        request,
+        "journal/write.html",
+        writing_context(request, EntryForm(data), prompt=entry.prompt, entry=entry, conflict=saved),
+        status=409,
+    )
 
 
 @vault_required

@@ -24,17 +24,22 @@ from ..models import Entry, PendingImport, Unreadable
 @vault_required
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/export.html", {
-        "import_form": ImportForm(),
-        "count": Entry.objects.filter(owner=request.user).count(),
-        "nav": "journal",
-    })
+    return render(
+        request,
+        "journal/export.html",
+        {
+            "import_form": ImportForm(),
+            "count": Entry.objects.filter(owner=request.user).count(),
+            "nav": "journal",
+        },
+    )
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     # A plain file name: a downloads folder on a shared device should not announce what this is.
-    return HttpResponse(content, content_type=content_type,
-                        headers={"Content-Disposition": content_disposition_header(True, filename)})
+    return HttpResponse(
+        content, content_type=content_type, headers={"Content-Disposition": content_disposition_header(True, filename)}
+    )
 
 
 @vault_required
@@ -48,7 +53,9 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     opened, _ = portable.readable_entries(request.user, request.vault.data_key)
-    return download(portable.export_markdown(opened), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8")
+    return download(
+        portable.export_markdown(opened), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8"
+    )
 
 
 @vault_required
@@ -65,9 +72,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     context = {"import_form": form, "count": Entry.objects.filter(owner=request.user).count(), "nav": "journal"}
     if not form.is_valid():
         if "file" not in request.FILES:
-            form.errors["file"] = form.error_class([
-                f"Please choose a file. It must be smaller than {settings.FILE_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB."
-            ])
+            form.errors["file"] = form.error_class(
+                [f"Please choose a file. It must be smaller than {settings.FILE_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB."]
+            )
         return render(request, "journal/export.html", context, status=400)
     upload = form.cleaned_data["file"]
     try:
@@ -80,9 +87,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     pending = PendingImport(owner=request.user)
     pending.seal(key, new)
     pending.save()
-    return render(request, "journal/import_summary.html", {
-        "pending": pending, "new": len(new), "duplicates": duplicates, "total": len(items), "nav": "journal",
-    })
+    return render(
+        request,
+        "journal/import_summary.html",
+        {
+            "pending": pending,
+            "new": len(new),
+            "duplicates": duplicates,
+            "total": len(items),
+            "nav": "journal",
+        },
+    )
 
 
 @vault_required
@@ -94,13 +109,17 @@ def import_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         items = pending.open(key)
     except Unreadable:
         pending.delete()
-        messages.error(request, "That import could not be finished. Nothing was imported; please upload the file again.")
+        messages.error(
+            request, "That import could not be finished. Nothing was imported; please upload the file again."
+        )
         return redirect("journal:export")
     with transaction.atomic():
         new, duplicates = portable.plan_import(request.user, key, items)
         count = portable.apply_import(request.user, key, new)
         pending.delete()
-    messages.success(request, f"Imported {count} entries." + (f" {duplicates} were already here." if duplicates else ""))
+    messages.success(
+        request, f"Imported {count} entries." + (f" {duplicates} were already here." if duplicates else "")
+    )
     return redirect("journal:list")
 
 

@@ -56,11 +56,13 @@ def add_assignment(request: HttpRequest) -> HttpResponse:
             raise CodeProblem(" ".join(form.non_field_errors()) or "That code couldn't be read. Please paste it again.")
         content = read_portable_code(form.cleaned_data["text"])
     except CodeProblem as problem:
-        return render(request, "practice/add_assignment.html", {"form": form, "error": str(problem), "nav": "journal"},
-                      status=400)
+        return render(
+            request, "practice/add_assignment.html", {"form": form, "error": str(problem), "nav": "journal"}, status=400
+        )
     source = content.pop("id")
-    copy = ClientAssignment(owner=request.user, source=source,
-                            due_date=date.fromisoformat(content["due"]) if content["due"] else None)
+    copy = ClientAssignment(
+        owner=request.user, source=source, due_date=date.fromisoformat(content["due"]) if content["due"] else None
+    )
     copy.seal(request.vault.data_key, content)
     try:
         with transaction.atomic():
@@ -82,7 +84,9 @@ def share(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
     entry = owned(Entry.objects.select_related("prompt"), request, pk)
     choice = TherapistChoiceForm(request.POST if request.method == "POST" else request.GET)
-    therapist = therapists_of(request.user).filter(pk=choice.cleaned_data["therapist"]).first() if choice.is_valid() else None
+    therapist = (
+        therapists_of(request.user).filter(pk=choice.cleaned_data["therapist"]).first() if choice.is_valid() else None
+    )
     if therapist is None:
         raise Http404("no such therapist for this person")
     try:
@@ -93,20 +97,31 @@ def share(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = ShareForm(request.POST or None, initial={"title": writing.title, "text": writing.text})
     if request.method == "POST" and form.is_valid():
         shared = SharedEntry(entry=entry)
-        shared.seal_for(therapist, {
-            "title": form.cleaned_data["title"],
-            "text": form.cleaned_data["text"],
-            "prompt": writing.prompt_text or (entry.prompt.text if entry.prompt else ""),
-            "written_at": entry.created_at.isoformat(),
-        })
+        shared.seal_for(
+            therapist,
+            {
+                "title": form.cleaned_data["title"],
+                "text": form.cleaned_data["text"],
+                "prompt": writing.prompt_text or (entry.prompt.text if entry.prompt else ""),
+                "written_at": entry.created_at.isoformat(),
+            },
+        )
         with transaction.atomic():
             SharedEntry.objects.filter(entry=entry, therapist=therapist).delete()
             shared.save()
         messages.success(request, f"Shared with {therapist.display_name}. You can stop sharing at any time.")
         return redirect("journal:detail", pk=entry.pk)
-    return render(request, "practice/share.html", {
-        "entry": entry, "therapist": therapist, "form": form, "nav": "journal",
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "practice/share.html",
+        {
+            "entry": entry,
+            "therapist": therapist,
+            "form": form,
+            "nav": "journal",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @vault_required

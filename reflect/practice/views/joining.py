@@ -42,7 +42,9 @@ def find_assignment(code: str) -> tuple[Assignment, None] | tuple[None, tuple[in
         return None, (404, "We can't find this code. Please check it with your therapist.")
     problem = {
         "revoked": "Your therapist has withdrawn this code. Please ask them for a new one.",
-        "taken up": "This code has already been used. Each code works once. If it wasn't you, please tell your therapist.",
+        "taken up": (
+            "This code has already been used. Each code works once. If it wasn't you, please tell your therapist."
+        ),
         "expired": "This code has expired. Please ask your therapist for a new one.",
     }.get(assignment.state)
     if problem:
@@ -88,14 +90,19 @@ def too_many_tries(request: HttpRequest) -> HttpResponse | None:
     if not wait:
         return None
     minutes = math.ceil(wait / 60)
-    return render(request, "practice/code_problem.html", {
-        "heading": "Please wait a little",
-        "message": (
-            "There have been a lot of tries from this device or network, so joining is paused for a little "
-            f"while. Please wait {minutes} minute{'s' if minutes != 1 else ''}, then open the link from your "
-            "therapist again."
-        ),
-    }, status=429)
+    return render(
+        request,
+        "practice/code_problem.html",
+        {
+            "heading": "Please wait a little",
+            "message": (
+                "There have been a lot of tries from this device or network, so joining is paused for a little "
+                f"while. Please wait {minutes} minute{'s' if minutes != 1 else ''}, then open the link from your "
+                "therapist again."
+            ),
+        },
+        status=429,
+    )
 
 
 def is_therapist(request: HttpRequest) -> bool:
@@ -104,19 +111,25 @@ def is_therapist(request: HttpRequest) -> bool:
 
 def for_clients_only(request: HttpRequest) -> HttpResponse:
     return code_problem(
-        request, 403, "This code is for a client. Lock your therapist account first if you are testing it.")
+        request, 403, "This code is for a client. Lock your therapist account first if you are testing it."
+    )
 
 
 def join_page(request: HttpRequest, assignment: Assignment, form: CodeForm, status: int = 200) -> HttpResponse:
     if is_therapist(request):
         return for_clients_only(request)
     code = form["code"].value()
-    return render(request, "practice/join.html", {
-        "assignment": assignment,
-        "form": form,
-        "signed_in": request.vault.is_unlocked,
-        "link": reverse("practice:join", args=[code]),
-    }, status=status)
+    return render(
+        request,
+        "practice/join.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "signed_in": request.vault.is_unlocked,
+            "link": reverse("practice:join", args=[code]),
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -139,7 +152,8 @@ def join(request: HttpRequest) -> HttpResponse:
     journal of a client who is already signed in."""
     if request.method == "GET":
         return code_problem(
-            request, 400, "To join, please open the whole link your therapist gave you, or scan its QR code.")
+            request, 400, "To join, please open the whole link your therapist gave you, or scan its QR code."
+        )
     if waiting := too_many_tries(request):
         return waiting
     code_form = CodeForm(request.POST)
@@ -159,7 +173,8 @@ def join(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         try:
             user, data_key, recovery_key = create_client(
-                form.cleaned_data["username"], form.cleaned_data["new_passphrase"])
+                form.cleaned_data["username"], form.cleaned_data["new_passphrase"]
+            )
         except NameInUse:
             form.add_error("username", "We couldn't make a sign-in name from this one. Please choose another.")
             return join_page(request, assignment, form, status=400)
@@ -170,12 +185,16 @@ def join(request: HttpRequest) -> HttpResponse:
         return refused(request, 410, "This code has just been used.")
     Throttle.clear(join_key(request))
     session.unlock(request, user, data_key)
-    return render(request, "practice/joined.html", {
-        "sign_in_name": user.username,
-        "recovery_key": recovery_key,
-        "form": RecoverySavedForm(),
-        "first_time": True,
-    })
+    return render(
+        request,
+        "practice/joined.html",
+        {
+            "sign_in_name": user.username,
+            "recovery_key": recovery_key,
+            "form": RecoverySavedForm(),
+            "first_time": True,
+        },
+    )
 
 
 def add_to_journal(request: HttpRequest, assignment: Assignment, code: str) -> HttpResponse:

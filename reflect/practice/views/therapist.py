@@ -60,11 +60,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     assignments = request.therapist.assignments.select_related("client", "client_copy")
     for assignment in assignments:
         assignment.status_text = client_status(assignment)
-    return render(request, "practice/dashboard.html", {
-        "links": request.therapist.client_links.select_related("client"),
-        "assignments": assignments,
-        "nav": "practice",
-    })
+    return render(
+        request,
+        "practice/dashboard.html",
+        {
+            "links": request.therapist.client_links.select_related("client"),
+            "assignments": assignments,
+            "nav": "practice",
+        },
+    )
 
 
 @therapist_required
@@ -74,11 +78,20 @@ def new_assignment(request: HttpRequest) -> HttpResponse:
     form = AssignmentForm(request.POST or None, dynamic=dynamic)
     if request.method == "POST" and form.is_valid():
         assignment, _ = Assignment.create(
-            request.therapist, request.vault.data_key, form.content(request.therapist), form.cleaned_data["due_date"])
+            request.therapist, request.vault.data_key, form.content(request.therapist), form.cleaned_data["due_date"]
+        )
         return redirect("practice:assignment", pk=assignment.pk)
-    return render(request, "practice/assignment_form.html", {
-        "form": form, "dynamics": Dynamic.objects.all(), "dynamic": dynamic, "nav": "practice",
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "practice/assignment_form.html",
+        {
+            "form": form,
+            "dynamics": Dynamic.objects.all(),
+            "dynamic": dynamic,
+            "nav": "practice",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def therapists_assignment(request: HttpRequest, pk: uuid.UUID) -> tuple[Assignment, str, dict[str, Any]]:
@@ -95,16 +108,20 @@ def therapists_assignment(request: HttpRequest, pk: uuid.UUID) -> tuple[Assignme
 def assignment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     assignment, code, content = therapists_assignment(request, pk)
     link = request.build_absolute_uri(reverse("practice:join", args=[code]))
-    return render(request, "practice/assignment.html", {
-        "assignment": assignment,
-        "status_text": client_status(assignment),
-        "code": code,
-        "content": content,
-        "link": link,
-        "qr": segno.make(link, error="m").svg_inline(scale=4, title="QR code for the link"),
-        "portable": portable_code(strip_texts(content), code, assignment.expires_at),
-        "nav": "practice",
-    })
+    return render(
+        request,
+        "practice/assignment.html",
+        {
+            "assignment": assignment,
+            "status_text": client_status(assignment),
+            "code": code,
+            "content": content,
+            "link": link,
+            "qr": segno.make(link, error="m").svg_inline(scale=4, title="QR code for the link"),
+            "portable": portable_code(strip_texts(content), code, assignment.expires_at),
+            "nav": "practice",
+        },
+    )
 
 
 def strip_texts(content: dict[str, Any]) -> dict[str, Any]:
@@ -122,9 +139,11 @@ def worksheet(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_safe
 def portable_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     assignment, code, content = therapists_assignment(request, pk)
-    return HttpResponse(portable_code(strip_texts(content), code, assignment.expires_at) + "\n",
-                        content_type="text/plain; charset=utf-8",
-                        headers={"Content-Disposition": content_disposition_header(True, "prompts.txt")})
+    return HttpResponse(
+        portable_code(strip_texts(content), code, assignment.expires_at) + "\n",
+        content_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, "prompts.txt")},
+    )
 
 
 @therapist_required
@@ -134,7 +153,8 @@ def revoke(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not assignment.revoked_at:
         withdrawn = portable_id(assignment.code(request.vault.data_key))
         Assignment.objects.filter(pk=assignment.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), portable_id=withdrawn)
+            revoked_at=timezone.now(), portable_id=withdrawn
+        )
     messages.info(request, "The link and the code no longer work on this server.")
     return redirect("practice:assignment", pk=pk)
 
@@ -148,7 +168,9 @@ LARGEST_ID = 2**63 - 1
 def client_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     if user_id > LARGEST_ID:
         raise Http404("no such client")
-    link = get_object_or_404(ClientLink.objects.select_related("client"), therapist=request.therapist, client_id=user_id)
+    link = get_object_or_404(
+        ClientLink.objects.select_related("client"), therapist=request.therapist, client_id=user_id
+    )
     assignments = request.therapist.assignments.filter(client=link.client).select_related("client_copy")
     for assignment in assignments:
         assignment.status_text = client_status(assignment)
@@ -159,6 +181,13 @@ def client_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             shared.append({"share": share, "content": share.open(private_key)})
         except Unreadable:
             shared.append({"share": share, "content": None})
-    return render(request, "practice/client.html", {
-        "client": link.client, "assignments": assignments, "shared": shared, "nav": "practice",
-    })
+    return render(
+        request,
+        "practice/client.html",
+        {
+            "client": link.client,
+            "assignments": assignments,
+            "shared": shared,
+            "nav": "practice",
+        },
+    )

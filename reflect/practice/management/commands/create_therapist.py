@@ -21,7 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--if-missing", action="store_true", help="Do nothing if the account exists.")
 
     def handle(
-        self, *args: Any, username: str, display_name: str | None, passphrase: str | None, if_missing: bool,
+        self,
+        *args: Any,
+        username: str,
+        display_name: str | None,
+        passphrase: str | None,
+        if_missing: bool,
         **options: Any,
     ) -> None:
         # The same spelling unlock will look for: "Sam" and "ｓａｍ" are both "sam".
@@ -45,6 +50,8 @@ class Command(BaseCommand):
                 user, data_key, recovery_key = create_account(username, passphrase)
                 Therapist.create(user, display_name or username, data_key)
         except NameInUse:
-            raise CommandError(f"{username} looks too much like a name that already exists; please choose another")
+            raise CommandError(
+                f"{username} looks too much like a name that already exists; please choose another"
+            ) from None
         self.stdout.write(f"Therapist {username} created. Sign in at /journal/unlock/ with this name and passphrase.")
         self.stdout.write(f"Recovery key (shown once; keep it safe): {recovery_key}")

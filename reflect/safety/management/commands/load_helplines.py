@@ -15,5 +15,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             # A number taken out of the verified list must disappear, not linger from an old load.
             Helpline.objects.all().delete()
-            call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "helplines.json"),
-                         verbosity=options["verbosity"])
+            call_command(
+                "loaddata", str(settings.BASE_DIR / "fixtures" / "helplines.json"), verbosity=options["verbosity"]
+            )
