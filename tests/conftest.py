@@ -1,7 +1,10 @@
+import threading
+
 import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
+from django.db import connection
 
 # The rows `load_content` adds, model by model in an order that can be inserted (a row's foreign
 # keys before it, many-to-many links last), kept from the one real load at the start of the session.
@@ -19,6 +22,30 @@ def rows_added(before, after):
     """[(model, [rows]), ...]: the rows in `after` that `before` did not have."""
     added = [(model, [row for pk, row in rows.items() if pk not in before[model]]) for model, rows in after.items()]
     return [(model, rows) for model, rows in added if rows]
+
+
+def at_once(work, calls):
+    """Calls `work(wait, *arguments)` for each tuple of arguments in `calls`, each in its own thread
+    with its own database connection. Each call gets ready, then calls `wait()`; all go on together
+    from there, as requests from two tabs or many browsers would. Returns what each call returned,
+    in order; an exception raised in a thread is returned in its place, so no failure is lost."""
+    barrier = threading.Barrier(len(calls), timeout=60)
+    results = [None] * len(calls)
+
+    def run(index, arguments):
+        try:
+            results[index] = work(barrier.wait, *arguments)
+        except Exception as error:
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, arguments)) for index, arguments in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from hypothesis.extra.django import from_field
 
+from reflect.journal.forms import WRITING_FIELDS
+
 from . import fuzz_values as values
 from .fuzz_world import KEY_COOKIE, PASSPHRASE
 
@@ -34,18 +36,7 @@ STRICT = os.environ.get("REFLECT_FUZZ_STRICT", "") == "1"
 # the form classes whose fields give values that pass validation ("forms").
 ENTRY_FORM = "reflect.journal.forms.EntryForm"
 DRAFT_FORM = "reflect.journal.forms.DraftForm"
-WRITING = [
-    "title",
-    "text",
-    "distress_before",
-    "distress_after",
-    "prompt",
-    "draft_id",
-    "draft_revision",
-    "entry_revision",
-    "assignment",
-    "custom",
-]
+WRITING = list(WRITING_FIELDS)
 READS = {
     "learn:contents": {},
     "learn:references": {},

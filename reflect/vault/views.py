@@ -81,9 +81,8 @@ def setup(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return render(request, "vault/setup.html", {"form": form}, status=400)
         with transaction.atomic():
-            user = get_user_model().objects.create_user(
-                PERSONAL_USERNAME
-            )  # no password: the vault's passphrase opens it
+            # No password: the vault's passphrase opens it.
+            user = get_user_model().objects.create_user(PERSONAL_USERNAME)
             _vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
         session.unlock(request, user, data_key)
         return render_recovery_key(request, recovery_key, first_time=True)
@@ -147,6 +146,20 @@ def try_secret(
     return data_key, 200
 
 
+def open_named_vault(
+    request: HttpRequest, form: Form, field: str, wrong: str
+) -> tuple[Vault | None, bytes | None, int]:
+    """The vault a valid unlock or recover form names (the only one, in the personal profile),
+    opened with the secret in `field`: (vault, data_key, 200), or (vault, None, status) as try_secret says."""
+    username = form.cleaned_data.get("username") or PERSONAL_USERNAME
+    vault = find_vault(username)
+    opener = {"passphrase": open_with_passphrase, "recovery_key": open_with_recovery_key}[field]
+    data_key, status = try_secret(
+        request, username, form, field, lambda: opener(vault, form.cleaned_data[field]), wrong
+    )
+    return vault, data_key, status
+
+
 def wait_in_words(seconds: float) -> str:
     if seconds <= 90:
         seconds = math.ceil(seconds)
@@ -180,18 +193,12 @@ def unlock(request: HttpRequest) -> HttpResponse:
         return render(request, "vault/unlock.html", context)
     if not form.is_valid():
         return render(request, "vault/unlock.html", context, status=400)
-    username = form.cleaned_data.get("username") or PERSONAL_USERNAME
-    vault = find_vault(username)
-    data_key, status = try_secret(
-        request,
-        username,
-        form,
-        "passphrase",
-        lambda: open_with_passphrase(vault, form.cleaned_data["passphrase"]),
+    wrong = (
         "That name and passphrase didn't open a journal."
         if settings.PRACTICE
-        else "That passphrase didn't open your journal.",
+        else "That passphrase didn't open your journal."
     )
+    vault, data_key, status = open_named_vault(request, form, "passphrase", wrong)
     if data_key is None:
         return render(request, "vault/unlock.html", context, status=status)
     if vault.must_update():
@@ -223,15 +230,8 @@ def recover(request: HttpRequest) -> HttpResponse:
         return render(request, "vault/recover.html", {"form": form})
     if not form.is_valid():
         return render(request, "vault/recover.html", {"form": form}, status=400)
-    username = form.cleaned_data.get("username") or PERSONAL_USERNAME
-    vault = find_vault(username)
-    data_key, status = try_secret(
-        request,
-        username,
-        form,
-        "recovery_key",
-        lambda: open_with_recovery_key(vault, form.cleaned_data["recovery_key"]),
-        "That recovery key doesn't match this journal.",
+    vault, data_key, status = open_named_vault(
+        request, form, "recovery_key", "That recovery key doesn't match this journal."
     )
     if data_key is None:
         return render(request, "vault/recover.html", {"form": form}, status=status)

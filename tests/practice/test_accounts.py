@@ -4,7 +4,6 @@ however they are typed, and deleted whole when a person deletes everything."""
 import html
 import io
 import re
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from reflect.journal.models import ClientAssignment
 from reflect.practice.models import SignInName
 from reflect.vault.models import Vault
 
+from ..conftest import at_once
 from .conftest import (
     CLIENT_PASSPHRASE,
     THERAPIST_PASSPHRASE,
@@ -146,36 +146,25 @@ def test_two_simultaneous_joins_with_the_same_name_both_succeed(content, monkeyp
     x = make_therapist("xena")
     codes = [make_assignment(x)[1] for _ in range(2)]
     numbers_in_order(monkeypatch, "1234", "5678", "9012")
-    start = threading.Barrier(2)
-    results = []
 
-    def join_at_once(code):
-        try:
-            client = Client()
-            page = client.get(f"/practice/join/{code}/")
-            form = PageForm(page.content.decode())
-            start.wait(timeout=60)
-            response = client.post(
-                form.action or f"/practice/join/{code}/",
-                {
-                    **form.hidden,
-                    "username": "alex",
-                    "new_passphrase": CLIENT_PASSPHRASE,
-                    "new_passphrase_again": CLIENT_PASSPHRASE,
-                },
-            )
-            results.append((response.status_code, sign_in_name(response) if response.status_code == 200 else None))
-        except Exception as error:  # reported below, with the thread's own exception
-            results.append((500, repr(error)))
-        finally:
-            connection.close()
+    def join_at_once(wait, code):
+        client = Client()
+        page = client.get(f"/practice/join/{code}/")
+        form = PageForm(page.content.decode())
+        wait()
+        response = client.post(
+            form.action or f"/practice/join/{code}/",
+            {
+                **form.hidden,
+                "username": "alex",
+                "new_passphrase": CLIENT_PASSPHRASE,
+                "new_passphrase_again": CLIENT_PASSPHRASE,
+            },
+        )
+        return response.status_code, sign_in_name(response) if response.status_code == 200 else None
 
-    threads = [threading.Thread(target=join_at_once, args=(code,)) for code in codes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [(200, "alex.1234"), (200, "alex.5678")], results
+    results = at_once(join_at_once, [(code,) for code in codes])
+    assert sorted(results, key=str) == [(200, "alex.1234"), (200, "alex.5678")], results
     assert ClientAssignment.objects.count() == 2
 
 

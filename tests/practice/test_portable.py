@@ -3,17 +3,16 @@ in one line of text that must be refused plainly whenever it is not what we made
 
 import base64
 import json
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from reflect.journal.models import ClientAssignment
 from reflect.practice.portable import PREFIX, checksum, portable_code
 
+from ..conftest import at_once
 from .conftest import CLIENT_PASSPHRASE
 
 pytestmark = pytest.mark.django_db
@@ -86,24 +85,14 @@ class TestPortableCodes:
     @pytest.mark.django_db(transaction=True)
     def test_the_same_code_sent_twice_at_once_is_added_once(self, content, personal, portable):
         """A double click or two tabs: both requests end well, and the prompts are there once."""
-        start = threading.Barrier(2, timeout=60)
-        statuses = []
 
-        def add():
+        def add(wait):
             tab = Client()
             tab.cookies = personal.cookies
-            start.wait()
-            try:
-                statuses.append(tab.post("/journal/from-therapist/add/", {"code": portable}).status_code)
-            finally:
-                connection.close()
+            wait()
+            return tab.post("/journal/from-therapist/add/", {"code": portable}).status_code
 
-        threads = [threading.Thread(target=add) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert statuses == [302, 302]
+        assert at_once(add, [()] * 2) == [302, 302]
         assert ClientAssignment.objects.count() == 1
 
     def test_a_code_edited_by_hand_is_refused(self, personal, portable):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reflect.vault.session import COOKIE, SEEN_FIELD, SEEN_RESOLUTION_SECONDS, VaultSession
 
 from ..conftest import PASSPHRASE
-from .conftest import NEW_PASSPHRASE, unlock
+from .conftest import NEW_PASSPHRASE, change_passphrase, unlock
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +48,7 @@ class TestOtherSessionsEnd:
     def test_changing_the_passphrase_locks_every_other_browser(self, client, write, other_browser):
         entry = write(SECRET_WORDS)
         assert SECRET_WORDS in other_browser.get(f"/journal/entries/{entry}/").content.decode()
-        response = client.post(
-            "/journal/settings/passphrase/",
-            {
-                "passphrase": PASSPHRASE,
-                "new_passphrase": NEW_PASSPHRASE,
-                "new_passphrase_again": NEW_PASSPHRASE,
-            },
-        )
+        response = change_passphrase(client)
         assert response.status_code == 302
         assert_locked_out(other_browser, entry)
         assert SECRET_WORDS in client.get(f"/journal/entries/{entry}/").content.decode(), "this browser stays open"

@@ -6,14 +6,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from reflect.vault import crypto
 from reflect.vault.models import Throttle, Vault, throttle_keys
 
-from ..conftest import PASSPHRASE
+from ..conftest import PASSPHRASE, at_once
 from .conftest import NEW_PASSPHRASE, unlock
 
 pytestmark = pytest.mark.django_db
@@ -227,24 +226,13 @@ def test_parallel_wrong_unlocks_run_argon2_only_for_the_free_tries_and_all_are_c
         Throttle, "RULES", {kind: (free, timedelta(minutes=5)) for kind, (free, _) in Throttle.RULES.items()}
     )
     derivations = counting_derivations(monkeypatch)
-    start = threading.Barrier(24)
-    statuses = []
 
-    def wrong_unlock():
-        try:
-            browser = Client(REMOTE_ADDR="10.0.0.8")
-            start.wait()
-            statuses.append(unlock(browser, WRONG).status_code)
-        finally:
-            connection.close()
+    def wrong_unlock(wait):
+        browser = Client(REMOTE_ADDR="10.0.0.8")
+        wait()
+        return unlock(browser, WRONG).status_code
 
-    threads = [threading.Thread(target=wrong_unlock) for _ in range(24)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert len(statuses) == 24
+    statuses = at_once(wrong_unlock, [()] * 24)
     assert len(derivations) == PAIR_FREE, f"Argon2 ran {len(derivations)} times for {PAIR_FREE} free tries"
     assert sorted(statuses) == [400] * PAIR_FREE + [429] * (24 - PAIR_FREE)
     assert failures("personal", "10.0.0.8") == {"pair": PAIR_FREE, "client": PAIR_FREE, "account": PAIR_FREE}
@@ -266,24 +254,13 @@ def test_parallel_tries_from_many_clients_at_many_names_never_fail_and_every_cou
         (address, name, PASSPHRASE if (i % 3 == 0) else WRONG)
         for i, (address, name) in enumerate((a, n) for a in addresses for n in names)
     ]
-    start = threading.Barrier(len(tries))
-    statuses = []
 
-    def attempt(address, name, passphrase):
-        try:
-            browser = Client(REMOTE_ADDR=address)
-            start.wait()
-            for _ in range(2):
-                statuses.append(unlock(browser, passphrase, username=name).status_code)
-        finally:
-            connection.close()
+    def attempt(wait, address, name, passphrase):
+        browser = Client(REMOTE_ADDR=address)
+        wait()
+        return [unlock(browser, passphrase, username=name).status_code for _ in range(2)]
 
-    threads = [threading.Thread(target=attempt, args=one) for one in tries]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    statuses = [status for both in at_once(attempt, tries) for status in both]
     assert len(statuses) == 2 * len(tries) and set(statuses) <= {302, 400, 429}, sorted(statuses)
     # Each counted try adds one to its pair, its client and its name; a right one takes its pair's
     # count back from all three. So a client's count is the sum of its pairs, and so is a name's.

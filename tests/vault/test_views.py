@@ -13,7 +13,7 @@ from reflect.vault.models import Throttle, Vault, WrongSecret, client_address
 from reflect.vault.session import COOKIE, SEEN_FIELD
 
 from ..conftest import PASSPHRASE
-from .conftest import NEW_PASSPHRASE, lock, unlock
+from .conftest import NEW_PASSPHRASE, change_passphrase, lock, unlock
 
 pytestmark = pytest.mark.django_db
 
@@ -216,14 +216,7 @@ class TestRecoveryAndChanges:
     def test_changing_the_passphrase_rewraps_the_key_not_the_entries(self, client, journal, write):
         entry = write("written before the change")
         ciphertext = bytes(Entry.objects.get().ciphertext)
-        response = client.post(
-            "/journal/settings/passphrase/",
-            {
-                "passphrase": PASSPHRASE,
-                "new_passphrase": NEW_PASSPHRASE,
-                "new_passphrase_again": NEW_PASSPHRASE,
-            },
-        )
+        response = change_passphrase(client)
         assert response.status_code == 302
         assert bytes(Entry.objects.get().ciphertext) == ciphertext
         lock(client)
