@@ -95,6 +95,13 @@ def journal(client, db):
     return response.context["recovery_key"]
 
 
+def opened(row):
+    """What a sealed row holds, opened with the personal journal's passphrase."""
+    from reflect.vault.models import Vault
+
+    return row.open(Vault.objects.get().open_with_passphrase(PASSPHRASE))
+
+
 @pytest.fixture
 def write(client):
     """Saves an entry through the write view and returns its id."""

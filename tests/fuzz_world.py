@@ -89,11 +89,12 @@ def writings(world, username, key=None, prompt=None, copy=None):
     owner = world.users[username]
     key = key or world.keys.get(username) or bytes(32)
     now = timezone.now()
-    entry = Entry(owner=owner, prompt=prompt, assignment=copy, created_at=now, updated_at=now)
-    entry.seal(key, Writing("Words written for the fuzzer.", "A title", 3, 2))
+    slug = prompt.slug if prompt else ""
+    entry = Entry(owner=owner, assignment=copy, created_at=now, updated_at=now)
+    entry.seal(key, Writing("Words written for the fuzzer.", "A title", 3, 2, prompt=slug))
     entry.save()
-    draft = Draft(owner=owner, prompt=prompt, created_at=now, updated_at=now)
-    draft.seal(key, Writing("A draft.", ""))
+    draft = Draft(owner=owner, created_at=now, updated_at=now)
+    draft.seal(key, Writing("A draft.", "", prompt=slug))
     draft.save()
     editing = Draft(owner=owner, entry=entry, entry_revision=1, created_at=now, updated_at=now)
     editing.seal(key, Writing("An edit in progress.", ""))

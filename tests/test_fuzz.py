@@ -1,10 +1,11 @@
 """No input gives a 500: property-based tests over every URL pattern, as every kind of user.
 
-For each kind of user (tests/fuzz_world.py) and each URL pattern walked from the resolver,
-hypothesis builds cases (tests/fuzz_harness.py): a GET or HEAD with a generated query string,
-then a POST with generated form fields, files, headers and cookies. Any 5xx, or any exception
-the test client re-raises from a view, is a finding. Every pattern first gets one explicit
-case per "poison" (NUL, 5,000 digits, 2**63...) in every name its code reads by hand.
+For each kind of user (tests/fuzz_world.py) and each URL pattern walked from the resolver
+(tests/fuzz_routes.py), hypothesis builds cases (tests/fuzz_cases.py): a GET or HEAD with a
+generated query string, then a POST with generated form fields, files, headers and cookies.
+Any 5xx, or any exception the test client re-raises from a view, is a finding
+(tests/fuzz_harness.py). Every pattern first gets one explicit case per "poison" (NUL, 5,000
+digits, 2**63...) in every name its code reads by hand.
 
 How the examples are chosen: `derandomize=True` and no example database. CI runs on a fresh
 clone twice (SQLite, PostgreSQL); a fixed sequence of examples means a red run is red again
@@ -34,6 +35,8 @@ from hypothesis import settings as hypothesis_settings
 from reflect.urls import urlpatterns as site_patterns
 
 from . import fuzz_harness as harness
+from .fuzz_cases import case_strategy, poison_cases
+from .fuzz_routes import READS, read_names, routes
 from .fuzz_world import KINDS, personal_world, practice_world, visitor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:Generating overly large repr")]
@@ -54,7 +57,7 @@ def tally(request):
     """Counts what the fuzzing covered, printed at the end (and saved to REFLECT_FUZZ_REPORT if set)."""
     counted = harness.Tally()
     yield counted
-    lines = counted.lines(harness.routes())
+    lines = counted.lines(routes())
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if hasattr(request.config, "workeroutput"):
@@ -109,9 +112,9 @@ def fuzz(route, world, who, names, tally, examples=None):
         if finding is not None and (harness.STRICT or finding.signature not in harness.KNOWN_ELSEWHERE):
             raise finding
 
-    for case in harness.poison_cases(route, world, who):
+    for case in poison_cases(route, world, who):
         attempt = example(case=case)(attempt)
-    attempt = given(case=harness.case_strategy(route, world, who, names))(attempt)
+    attempt = given(case=case_strategy(route, world, who, names))(attempt)
     attempt = hypothesis_settings(FUZZ, max_examples=examples)(attempt)
 
     try:
@@ -127,8 +130,8 @@ def fuzz_everything(kind, settings, tally):
     settings.PRACTICE = practice
     world = practice_world() if practice else personal_world()
     who = visitor(world, kind)
-    everything = harness.routes()
-    names = harness.read_names(everything, world, who)
+    everything = routes()
+    names = read_names(everything, world, who)
     found = [finding for route in everything if (finding := fuzz(route, world, who, names, tally))]
     return everything, found
 
@@ -143,9 +146,9 @@ def test_no_input_gives_a_5xx(kind, settings, tally):
 
 def test_every_url_pattern_says_what_its_code_reads():
     """A new view is fuzzed automatically; this asks its author to list the names its code reads."""
-    names = {route.name for route in harness.routes()}
-    assert names - set(harness.READS) == set(), "add these URL names to READS in tests/fuzz_harness.py"
-    assert set(harness.READS) - names == set(), "these READS entries name no URL pattern any more"
+    names = {route.name for route in routes()}
+    assert names - set(READS) == set(), "add these URL names to READS in tests/fuzz_routes.py"
+    assert set(READS) - names == set(), "these READS entries name no URL pattern any more"
 
 
 # --- The harness itself: it must find a 5xx when there is one -------------------------------
@@ -161,13 +164,13 @@ urlpatterns = [*site_patterns, path("planted/<int:number>/", planted, name="plan
 
 def test_the_harness_finds_a_planted_5xx_on_a_new_view(settings, tally):
     settings.ROOT_URLCONF = __name__
-    harness.READS["planted"] = {"get": ["page"]}
+    READS["planted"] = {"get": ["page"]}
     try:
-        route = next(route for route in harness.routes() if route.name == "planted")
+        route = next(route for route in routes() if route.name == "planted")
         world = personal_world()
         who = visitor(world, "owner")
-        finding = fuzz(route, world, who, harness.read_names([route], world, who), harness.Tally(), examples=20)
+        finding = fuzz(route, world, who, read_names([route], world, who), harness.Tally(), examples=20)
     finally:
-        del harness.READS["planted"]
+        del READS["planted"]
     assert finding is not None and finding.error.startswith("ValueError")
     assert finding.where.endswith("tests/test_fuzz.py:planted")

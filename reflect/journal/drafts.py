@@ -61,7 +61,8 @@ def typed_text(request: HttpRequest, form: DraftForm) -> tuple[str, bool]:
 def keep_draft(request: HttpRequest, form: DraftForm, text: str, whole: bool = True) -> tuple[Draft | None, str]:
     """Saves the draft; returns (draft or None when there was nothing to keep, what happened)."""
     data = form.cleaned_data
-    writing = Writing(text, data["title"], data["distress_before"], data["distress_after"])
+    prompt = data["prompt"] if data["prompt"] and Prompt.objects.filter(slug=data["prompt"]).exists() else ""
+    writing = Writing(text, data["title"], data["distress_before"], data["distress_after"], prompt=prompt)
     key = request.vault.data_key
     now = timezone.now()
     draft = None
@@ -85,7 +86,6 @@ def keep_draft(request: HttpRequest, form: DraftForm, text: str, whole: bool = T
     draft = Draft(
         id=uuid.uuid4() if taken else data["draft_id"],
         owner=request.user,
-        prompt=Prompt.objects.filter(slug=data["prompt"]).first() if data["prompt"] else None,
         entry=entry,
         entry_revision=data["entry_revision"] if entry else None,
         created_at=now,

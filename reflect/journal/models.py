@@ -22,6 +22,7 @@ class Writing:
     distress_before: int | None = None
     distress_after: int | None = None
     prompt_text: str = ""  # a therapist's own prompt, when the entry answers one
+    prompt: str = ""  # the slug of the library prompt it answers: which questions a person chose is theirs alone
 
     def to_bytes(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -35,6 +36,7 @@ class Writing:
             distress_before=values.get("distress_before"),
             distress_after=values.get("distress_after"),
             prompt_text=values.get("prompt_text") or "",
+            prompt=values.get("prompt") or "",
         )
 
     def display_title(self) -> str:
@@ -49,7 +51,9 @@ class SealedWriting(SealedRow, models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    prompt = models.ForeignKey(Prompt, null=True, blank=True, on_delete=models.SET_NULL)
+    # Rows written before the prompt was sealed with the writing kept it here, in clear; the next
+    # unlock moves it inside (journal.answers.seal_legacy_prompts) and empties this column.
+    legacy_prompt = models.ForeignKey(Prompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ciphertext = models.BinaryField()
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
@@ -62,7 +66,10 @@ class SealedWriting(SealedRow, models.Model):
         return writing.to_bytes()
 
     def decode(self, plaintext: bytes) -> Writing:
-        return Writing.from_bytes(plaintext)
+        writing = Writing.from_bytes(plaintext)
+        if not writing.prompt and self.legacy_prompt_id:
+            writing.prompt = self.legacy_prompt.slug
+        return writing
 
 
 class ClientAssignment(SealedRow, models.Model):

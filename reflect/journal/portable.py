@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from reflect.prompts.models import Prompt
 
+from .answers import questions
 from .forms import CONTROL_CHARACTERS, TITLE_MAX
 from .models import Entry, Unreadable, Writing
 
@@ -45,7 +46,7 @@ class ImportProblem(Exception):
 def readable_entries(owner: "User", data_key: bytes) -> tuple[list[tuple[Entry, Writing]], int]:
     """(entry, writing) for every entry that opens, newest first, and how many did not."""
     opened, unreadable = [], 0
-    for entry in Entry.objects.filter(owner=owner).select_related("prompt__dynamic").iterator(chunk_size=500):
+    for entry in Entry.objects.filter(owner=owner).select_related("legacy_prompt").iterator(chunk_size=500):
         try:
             opened.append((entry, entry.open(data_key)))
         except Unreadable:
@@ -63,7 +64,7 @@ def export_document(opened: Iterable[tuple[Entry, Writing]]) -> dict[str, Any]:
                 "id": str(entry.id),
                 "created_at": entry.created_at.isoformat(),
                 "updated_at": entry.updated_at.isoformat(),
-                "prompt": entry.prompt.slug if entry.prompt else None,
+                "prompt": writing.prompt or None,
                 "title": writing.title,
                 "text": writing.text,
                 "distress_before": writing.distress_before,
@@ -79,17 +80,18 @@ def export_json(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
     return json.dumps(export_document(opened), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def export_markdown(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
+def export_markdown(opened: list[tuple[Entry, Writing]]) -> bytes:
+    asked = questions(writing for _, writing in opened)
     lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
-    for entry, writing in opened:
+    for (entry, writing), question in zip(opened, asked, strict=True):
         lines += [
             f"## {writing.display_title() or 'Untitled'}",
             "",
             f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*",
             "",
         ]
-        if writing.prompt_text or entry.prompt:
-            lines += [f"> {writing.prompt_text or entry.prompt.text}", ""]
+        if question:
+            lines += [f"> {question}", ""]
         if writing.distress_before is not None or writing.distress_after is not None:
             before = "–" if writing.distress_before is None else writing.distress_before
             after = "–" if writing.distress_after is None else writing.distress_after
@@ -279,9 +281,9 @@ def plan_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> 
 
 
 def apply_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> int:
-    prompts, taken = {}, set()
+    prompts, taken = set(), set()
     for slugs in chunked({item["prompt"] for item in items if item["prompt"]}):
-        prompts.update((prompt.slug, prompt) for prompt in Prompt.objects.filter(slug__in=slugs))
+        prompts.update(Prompt.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     for ids in chunked(item["id"] for item in items):
         taken.update(Entry.objects.filter(id__in=ids).values_list("id", flat=True))
     created = []
@@ -290,13 +292,20 @@ def apply_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) ->
         entry = Entry(
             id=uuid.uuid4() if entry_id in taken else entry_id,
             owner=owner,
-            prompt=prompts.get(item["prompt"]),
             created_at=datetime.fromisoformat(item["created_at"]),
             updated_at=datetime.fromisoformat(item["updated_at"]),
         )
         entry.seal(
             data_key,
-            Writing(item["text"], item["title"], item["distress_before"], item["distress_after"], item["prompt_text"]),
+            Writing(
+                item["text"],
+                item["title"],
+                item["distress_before"],
+                item["distress_after"],
+                item["prompt_text"],
+                # A prompt from a newer version, not in this library, is left out rather than kept dangling.
+                prompt=item["prompt"] if item["prompt"] in prompts else "",
+            ),
         )
         created.append(entry)
     Entry.objects.bulk_create(created, batch_size=500)

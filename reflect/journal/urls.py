@@ -1,13 +1,13 @@
 from django.urls import path
 
-from .views import drafts, entries, portability
+from .views import drafts, entries, portability, writing
 
 app_name = "journal"
 urlpatterns = [
     path("", entries.entry_list, name="list"),
-    path("write/", entries.write, name="write"),
+    path("write/", writing.write, name="write"),
     path("entries/<uuid:pk>/", entries.entry_detail, name="detail"),
-    path("entries/<uuid:pk>/edit/", entries.edit, name="edit"),
+    path("entries/<uuid:pk>/edit/", writing.edit, name="edit"),
     path("entries/<uuid:pk>/delete/", entries.delete, name="delete"),
     path("drafts/save/", drafts.autosave, name="autosave"),
     path("drafts/save-and-lock/", drafts.keep_draft_and_lock, name="keep_draft_and_lock"),

@@ -37,7 +37,10 @@ def vault_required(view: View | None = None, *, carry: tuple[str, ...] = ()) -> 
             if request.vault.is_unlocked:
                 return view(request, *args, **kwargs)
             if not settings.PRACTICE and not Vault.objects.exists():
-                return redirect("vault:setup")
+                # Setup leads to the journal anyway; anywhere else (a prompt to write about) rides along.
+                going = request.get_full_path()
+                carried = "" if request.method != "GET" or going == reverse("journal:list") else going
+                return redirect(reverse("vault:setup") + ("?" + urlencode({"next": carried}) if carried else ""))
             if request.htmx:
                 return HttpResponse(
                     "Your journal locked, so this was not saved. Your words are still on this page.",

@@ -24,7 +24,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.sessions.backends.base import SessionBase
+from django.dispatch import Signal
 from django.http import HttpRequest
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 
 from . import crypto
@@ -74,6 +76,11 @@ class VaultSession:
         return self.request.user if self.is_unlocked else None
 
 
+# Sent once a journal is open, with its owner and data key: the moment other apps can tidy their
+# sealed rows (for example moving something written in clear by an older version inside the seal).
+unlocked = Signal()
+
+
 def unlock(request: HttpRequest, user: User, data_key: bytes) -> None:
     """Signs the person in (a new session id) and keeps the data key sealed in the session."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -85,6 +92,7 @@ def unlock(request: HttpRequest, user: User, data_key: bytes) -> None:
     request.vault.cookie_to_set = base64.urlsafe_b64encode(cookie_key).decode()
     request.vault.clear_cookie = False
     request.vault.__dict__["data_key"] = data_key
+    unlocked.send(sender=VaultSession, user=user, data_key=data_key)
 
 
 def lock(request: HttpRequest) -> None:
@@ -141,6 +149,10 @@ class VaultMiddleware:
             )
         elif request.vault.clear_cookie or (COOKIE in request.COOKIES and not request.vault.is_unlocked):
             response.delete_cookie(COOKIE, samesite="Strict")
+        if request.vault.is_unlocked:
+            # Any page can show something of the journal while it is open (the Lock button, which
+            # prompts were answered): none may be kept by a cache, so Back after locking shows none.
+            add_never_cache_headers(response)
         return response
 
     def lock_if_idle(self, request: HttpRequest) -> None:

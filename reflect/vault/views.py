@@ -77,19 +77,23 @@ def setup(request: HttpRequest) -> HttpResponse:
     if Vault.objects.exists():
         return redirect("vault:unlock")
     form = SetupForm(request.POST or None)
+    # Where the person was going (a prompt to write about, say): kept through setup and the recovery key.
+    context = {"form": form, "next": safe_next(request)}
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "vault/setup.html", {"form": form}, status=400)
+            return render(request, "vault/setup.html", context, status=400)
         with transaction.atomic():
             # No password: the vault's passphrase opens it.
             user = get_user_model().objects.create_user(PERSONAL_USERNAME)
             _vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
         session.unlock(request, user, data_key)
-        return render_recovery_key(request, recovery_key, first_time=True)
-    return render(request, "vault/setup.html", {"form": form})
+        return render_recovery_key(request, recovery_key, first_time=True, next_url=context["next"])
+    return render(request, "vault/setup.html", context)
 
 
-def render_recovery_key(request: HttpRequest, recovery_key: str, first_time: bool = False) -> HttpResponse:
+def render_recovery_key(
+    request: HttpRequest, recovery_key: str, first_time: bool = False, next_url: str = ""
+) -> HttpResponse:
     """Shown once, in the response to a POST: never stored, never in a URL."""
     return render(
         request,
@@ -98,6 +102,7 @@ def render_recovery_key(request: HttpRequest, recovery_key: str, first_time: boo
             "recovery_key": recovery_key,
             "form": RecoverySavedForm(),
             "first_time": first_time,
+            "next": next_url,
         },
     )
 
@@ -110,7 +115,7 @@ def recovery_key_saved(request: HttpRequest) -> HttpResponse:
         messages.error(request, form.errors["saved"][0])
         return redirect("vault:settings")
     Vault.objects.filter(owner=request.user).update(recovery_key_confirmed=True)
-    return redirect("journal:list")
+    return redirect(safe_next(request, request.user))
 
 
 def try_secret(

@@ -131,7 +131,7 @@ class TestWritingAndReading:
                 assert client.get("/journal/").status_code == 200
             return len(captured)
 
-        write("one")
+        write("one", prompt="not-my-fault")
         few = queries()
         for number in range(30):
             write(f"more {number}", prompt="not-my-fault")

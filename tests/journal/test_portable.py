@@ -11,6 +11,7 @@ from django.db import connection
 from reflect.journal import portable
 from reflect.journal.models import Entry, PendingImport
 
+from ..conftest import opened
 from .conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,9 @@ def test_a_prompt_that_cannot_be_a_prompt_is_refused(prompt):
 def test_a_prompt_that_is_not_in_this_library_is_left_out(client, journal):
     upload(client, export(entry(prompt="a-prompt-from-a-newer-version")))
     client.post(f"/journal/import/{PendingImport.objects.get().pk}/confirm/")
-    assert Entry.objects.get().prompt is None
+    imported = Entry.objects.get()
+    assert imported.legacy_prompt is None
+    assert opened(imported).prompt == ""
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's limit on query variables")

@@ -1,2 +1,2 @@
-"""The journal's pages, one module per idea: entries (reading and writing), drafts, and
+"""The journal's pages, one module per idea: entries (reading), writing (writing and editing), drafts, and
 portability (export, import, delete everything)."""

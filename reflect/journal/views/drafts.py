@@ -65,10 +65,12 @@ def save_status(request: HttpRequest, draft: Draft | None, message: str, status:
 @require_POST
 @vault_required
 def discard_draft(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    draft = owned(Draft, request, pk)
+    draft = owned(Draft.objects.select_related("legacy_prompt"), request, pk)
     entry = draft.entry
+    writing = draft.open_or_none(request.vault.data_key)
     draft.delete()
     messages.info(request, "The draft has been discarded.")
     if entry:
         return redirect("journal:edit", pk=entry.pk)
-    return redirect(reverse("journal:write") + (f"?prompt={draft.prompt.slug}" if draft.prompt else ""))
+    slug = writing.prompt if writing else ""
+    return redirect(reverse("journal:write") + (f"?prompt={slug}" if slug else ""))

@@ -17,6 +17,7 @@ from reflect.vault.decorators import vault_required
 
 from .. import portable
 from ..access import owned
+from ..answers import questions
 from ..forms import DeleteEverythingForm, ImportForm
 from ..models import Entry, PendingImport, Unreadable
 
@@ -62,7 +63,9 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 @require_safe
 def print_view(request: HttpRequest) -> HttpResponse:
     opened, unreadable = portable.readable_entries(request.user, request.vault.data_key)
-    return render(request, "journal/print.html", {"opened": opened, "unreadable": unreadable, "nav": "journal"})
+    asked = questions(writing for _, writing in opened)
+    printed = [(entry, writing, question) for (entry, writing), question in zip(opened, asked, strict=True)]
+    return render(request, "journal/print.html", {"printed": printed, "unreadable": unreadable, "nav": "journal"})
 
 
 @vault_required

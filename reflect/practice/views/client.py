@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reflect.journal.access import owned
+from reflect.journal.answers import questions
 from reflect.journal.models import ClientAssignment, Entry, Unreadable
 from reflect.safety.views import error_page
 from reflect.vault.decorators import vault_required
@@ -82,7 +83,7 @@ def therapists_of(user: User) -> QuerySet[Therapist]:
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Share one entry, or part of it, with a therapist: shown exactly, off until confirmed."""
-    entry = owned(Entry.objects.select_related("prompt"), request, pk)
+    entry = owned(Entry.objects.select_related("legacy_prompt"), request, pk)
     choice = TherapistChoiceForm(request.POST if request.method == "POST" else request.GET)
     therapist = (
         therapists_of(request.user).filter(pk=choice.cleaned_data["therapist"]).first() if choice.is_valid() else None
@@ -102,7 +103,7 @@ def share(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             {
                 "title": form.cleaned_data["title"],
                 "text": form.cleaned_data["text"],
-                "prompt": writing.prompt_text or (entry.prompt.text if entry.prompt else ""),
+                "prompt": questions([writing])[0],
                 "written_at": entry.created_at.isoformat(),
             },
         )
