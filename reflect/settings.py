@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "reflect.vault",
     "reflect.practice",
     "reflect.journal",
+    "reflect.programmes",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("reflect.learn.urls")),
+    path("reflect/programmes/", include("reflect.programmes.urls")),
     path("reflect/", include("reflect.prompts.urls")),
     path("journal/", include("reflect.journal.urls")),
     path("journal/", include("reflect.vault.urls")),

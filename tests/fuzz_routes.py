@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import Resolver404, get_resolver, resolve
 from hypothesis import strategies as st
 
-from reflect.journal.forms import WRITING_FIELDS
+from reflect.journal.forms import SAFETY_PLAN_FIELDS, WRITING_FIELDS
 
 from . import fuzz_values as values
 from .fuzz_world import KEY_COOKIE
@@ -36,6 +36,10 @@ READS = {
     "prompts:ground": {},
     "prompts:dynamic": {},
     "prompts:prompt": {},
+    "programmes:list": {},
+    "programmes:programme": {},
+    "programmes:follow": {},
+    "programmes:stop": {},
     "journal:list": {"get": ["dynamic", "page"], "post": ["q", "page"], "forms": ["reflect.journal.forms.SearchForm"]},
     "journal:write": {"get": ["prompt", "draft", "assignment", "custom"], "post": WRITING, "forms": [ENTRY_FORM]},
     "journal:detail": {},
@@ -54,6 +58,9 @@ READS = {
     "journal:import_cancel": {},
     "journal:delete_everything": {"post": ["confirmation"], "forms": ["reflect.journal.forms.DeleteEverythingForm"]},
     "journal:what_we_store": {},
+    "journal:looking_back": {"get": ["range"], "forms": ["reflect.journal.forms.LookingBackForm"]},
+    "journal:safety_plan": {"post": list(SAFETY_PLAN_FIELDS), "forms": ["reflect.journal.forms.SafetyPlanForm"]},
+    "journal:safety_plan_print": {"get": ["with_names"], "forms": ["reflect.journal.forms.PlanPrintForm"]},
     "from_therapist:add": {"post": ["code"], "files": ["file"]},
     "from_therapist:status": {"post": ["status", "hidden"]},
     "from_therapist:share": {
@@ -80,7 +87,7 @@ READS = {
     "practice:dashboard": {},
     "practice:new_assignment": {
         "get": ["dynamic"],
-        "post": ["prompts", "custom", "note", "due_date"],
+        "post": ["programme", "release_every", "prompts", "custom", "note", "due_date"],
         "forms": ["reflect.practice.forms.AssignmentForm"],
     },
     "practice:assignment": {},

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from reflect.safety.helpline_labels import read_labels
 from reflect.safety.helplines import (
     COUNTRY_NAMES,
     country_from_accept_language,
@@ -53,7 +54,8 @@ def test_fixture_holds_exactly_the_verified_rows_of_the_tsv(tsv_rows, fixture_ro
 
 
 def test_fixture_is_what_the_builder_makes_from_the_tsv(tsv_rows):
-    assert json.loads(FIXTURE.read_text(encoding="utf-8")) == fixture_records(tsv_rows)
+    labels = read_labels(Path(settings.BASE_DIR, "fixtures", "helpline_labels.json"))
+    assert json.loads(FIXTURE.read_text(encoding="utf-8")) == fixture_records(tsv_rows, labels)
 
 
 def test_the_verified_list_the_fixture_is_built_from_is_kept_in_the_project():

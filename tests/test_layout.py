@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-APPS = ["learn", "prompts", "safety", "vault", "journal", "practice"]
+APPS = ["learn", "prompts", "safety", "vault", "journal", "programmes", "practice"]
 # Each app may import these apps and no others (README, "Where things live").
 ALLOWED = {
     "learn": set(),
@@ -13,7 +13,8 @@ ALLOWED = {
     "prompts": {"learn"},
     "safety": {"vault"},
     "journal": {"prompts", "safety", "vault"},
-    "practice": {"journal", "prompts", "safety", "vault"},
+    "programmes": {"journal", "learn", "prompts", "vault"},
+    "practice": {"journal", "programmes", "prompts", "safety", "vault"},
 }
 LONGEST_MODULE = 400
 ROOT = Path(settings.BASE_DIR, "reflect")

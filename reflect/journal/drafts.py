@@ -10,6 +10,7 @@ import uuid
 import zlib
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -92,5 +93,13 @@ def keep_draft(request: HttpRequest, form: DraftForm, text: str, whole: bool = T
         updated_at=now,
     )
     draft.seal(key, writing)
-    draft.save()
+    try:
+        with transaction.atomic():
+            draft.save(force_insert=True)
+    except IntegrityError:
+        if taken:
+            raise
+        # The page's first save and its save on the way out can arrive together: the other one made
+        # this draft a moment ago. Try again, now as an update of it (or, if that one moved on, beside it).
+        return keep_draft(request, form, text, whole)
     return draft, note

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from .looking_back import DEFAULT_RANGE, RANGES, Range, range_called
+from .models import SafetyPlan
+
 # C0 control characters other than tab, line feed and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WRITING_FIELDS = (
@@ -203,3 +206,107 @@ class DeleteEverythingForm(forms.Form):
         if typed != self.PHRASE:
             raise ValidationError(f"Nothing was deleted. To go ahead, type “{self.PHRASE}” exactly.")
         return typed
+
+
+class LookingBackForm(forms.Form):
+    """`?range=`: how far back Looking back looks. None chosen means the last 3 months."""
+
+    range = forms.ChoiceField(
+        label="Look back over",
+        choices=[(each.slug, each.label) for each in RANGES],
+        required=False,
+        error_messages={"invalid_choice": f"We don't know that range, so this shows {DEFAULT_RANGE.label.lower()}."},
+    )
+
+    def clean_range(self) -> Range:
+        return range_called(self.cleaned_data["range"])
+
+
+# What each part of a safety plan can hold: room for notes, names and numbers, and a short code word.
+PLAN_PART_MAX = 5_000
+CODE_WORD_MAX = 1_000
+PLAN_PART_NAMES = tuple(name for name, _label in SafetyPlan.PARTS)
+SAFETY_PLAN_FIELDS = (*PLAN_PART_NAMES, "revision")
+
+
+def plan_part(name: str, help_text: str, *, max_length: int = PLAN_PART_MAX, rows: int = 4) -> TypedText:
+    return TypedText(
+        label=dict(SafetyPlan.PARTS)[name],
+        help_text=help_text,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": f"This part can hold up to {max_length:,} characters. Your words are still here: "
+            "you could shorten them a little, or move some into another part."
+        },
+    )
+
+
+class SafetyPlanForm(forms.Form):
+    """The safety plan, every part optional. `revision` is the saved plan's revision this page
+    started from (0 for none yet); one that can't be read counts as out of date, never as an error."""
+
+    warning_signs = plan_part(
+        "warning_signs",
+        "What tends to happen before things get worse? For example: drinking, going quiet, checking "
+        "your phone, or talk about you leaving. Noticing early can give you time.",
+    )
+    people = plan_part(
+        "people",
+        "Who could you call or go to? Write how to reach each one safely: a number you know by heart, "
+        "a neighbour who will call for help if they hear something worrying, or a time when it is safe to ring.",
+    )
+    places = plan_part(
+        "places",
+        "Somewhere safe you could go at short notice, day or night: a friend's or relative's home, a shop "
+        "or café that stays open late, a hospital or police station. How would you get there?",
+    )
+    things_to_take = plan_part(
+        "things_to_take",
+        "What you would need if you left in a hurry: documents (passport, ID, bank cards), medicines, "
+        "keys, money, your phone and its charger. Some people leave copies or a spare bag with someone they trust.",
+    )
+    code_word = plan_part(
+        "code_word",
+        "A word or phrase you can say or text to someone you trust, so they know you need help without "
+        "anyone else knowing. Write who knows it, and what they will do (for example, call the emergency number).",
+        max_length=CODE_WORD_MAX,
+        rows=2,
+    )
+    other_help = plan_part(
+        "other_help",
+        "Anything else that would help: a support worker, your doctor, a refuge, a solicitor. "
+        "The helplines for your country are listed below.",
+    )
+    revision = LenientInteger(required=False, min_value=0, max_value=REVISION_MAX, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.removed_control_characters = False
+        if data is not None:
+            data, self.removed_control_characters = without_control_characters(data, PLAN_PART_NAMES)
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.removed_control_characters:
+            raise ValidationError(
+                "Your plan had some invisible control characters in it, which can happen when pasting. "
+                "We took them out. Please check your words below and save again."
+            )
+        return cleaned
+
+    def parts(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in PLAN_PART_NAMES}
+
+
+class PlanPrintForm(forms.Form):
+    """`?with_names=`: on paper, helplines are listed under plain words unless the person chooses
+    to print their names, which often say what they are for."""
+
+    with_names = forms.BooleanField(
+        label="Print each service's name too. A name can say what a service is for, "
+        "so anyone who finds the paper might tell.",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

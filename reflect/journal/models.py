@@ -10,7 +10,7 @@ from django.db import models
 from reflect.prompts.models import Prompt
 from reflect.vault.sealing import SealedRow, Unreadable
 
-__all__ = ["ClientAssignment", "Draft", "Entry", "PendingImport", "Unreadable", "Writing"]
+__all__ = ["ClientAssignment", "Draft", "Entry", "PendingImport", "SafetyPlan", "Unreadable", "Writing"]
 
 
 @dataclass
@@ -153,3 +153,42 @@ class PendingImport(SealedRow, models.Model):
 
     def __str__(self):
         return f"import {self.id}"
+
+
+class SafetyPlan(SealedRow, models.Model):
+    """A person's private plan for staying safer, sealed with their data key like their entries.
+
+    One each. Its content is a dict of PARTS, each plain text the person typed; `revision` moves
+    on with every save, so a page that started from an older one can never silently replace it.
+    """
+
+    # (name, label): a label also heads the part on paper, so none names what the plan is for.
+    PARTS = (
+        ("warning_signs", "Signs that things are getting worse"),
+        ("people", "People who can help, and how to reach them safely"),
+        ("places", "Places I can go"),
+        ("things_to_take", "What to take with me"),
+        ("code_word", "A code word"),
+        ("other_help", "Other numbers and services"),
+    )
+
+    seal_purpose = "safety-plan"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ciphertext = models.BinaryField()
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"safety plan {self.id}"
+
+    def encode(self, parts: dict[str, str]) -> bytes:
+        return super().encode({name: parts.get(name, "") for name, _label in self.PARTS})
+
+    def decode(self, plaintext: bytes) -> dict[str, str]:
+        values = super().decode(plaintext)
+        if not isinstance(values, dict):
+            raise ValueError("a safety plan is a dict of its parts")
+        return {name: str(values.get(name) or "") for name, _label in self.PARTS}

@@ -8,6 +8,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,8 @@ from django.utils import timezone
 from reflect.prompts.models import Prompt
 
 from .answers import questions
-from .forms import CONTROL_CHARACTERS, TITLE_MAX
-from .models import Entry, Unreadable, Writing
+from .forms import CODE_WORD_MAX, CONTROL_CHARACTERS, PLAN_PART_MAX, TITLE_MAX
+from .models import Entry, SafetyPlan, Unreadable, Writing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -43,6 +44,19 @@ class ImportProblem(Exception):
     """The file can't be imported; the message says why in plain words."""
 
 
+@dataclass
+class ExportFile:
+    """What an import file holds, read and checked: its entries, and its safety plan if it has one
+    ({"created_at", "updated_at": ISO text or None, "parts": {name: text}})."""
+
+    entries: list[dict[str, Any]]
+    safety_plan: dict[str, Any] | None = None
+
+
+# A saved plan as the exports receive it: its row and its opened parts (see journal.safety_plan).
+OpenedPlan = tuple[SafetyPlan, dict[str, str]]
+
+
 def readable_entries(owner: "User", data_key: bytes) -> tuple[list[tuple[Entry, Writing]], int]:
     """(entry, writing) for every entry that opens, newest first, and how many did not."""
     opened, unreadable = [], 0
@@ -54,8 +68,8 @@ def readable_entries(owner: "User", data_key: bytes) -> tuple[list[tuple[Entry, 
     return opened, unreadable
 
 
-def export_document(opened: Iterable[tuple[Entry, Writing]]) -> dict[str, Any]:
-    return {
+def export_document(opened: Iterable[tuple[Entry, Writing]], plan: OpenedPlan | None = None) -> dict[str, Any]:
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
@@ -74,13 +88,21 @@ def export_document(opened: Iterable[tuple[Entry, Writing]]) -> dict[str, Any]:
             for entry, writing in opened
         ],
     }
+    if plan:
+        row, parts = plan
+        document["safety_plan"] = {
+            "created_at": row.created_at.isoformat(),
+            "updated_at": row.updated_at.isoformat(),
+            **parts,
+        }
+    return document
 
 
-def export_json(opened: Iterable[tuple[Entry, Writing]]) -> bytes:
-    return json.dumps(export_document(opened), ensure_ascii=False, indent=1).encode("utf-8")
+def export_json(opened: Iterable[tuple[Entry, Writing]], plan: OpenedPlan | None = None) -> bytes:
+    return json.dumps(export_document(opened, plan), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def export_markdown(opened: list[tuple[Entry, Writing]]) -> bytes:
+def export_markdown(opened: list[tuple[Entry, Writing]], plan: OpenedPlan | None = None) -> bytes:
     asked = questions(writing for _, writing in opened)
     lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
     for (entry, writing), question in zip(opened, asked, strict=True):
@@ -97,6 +119,11 @@ def export_markdown(opened: list[tuple[Entry, Writing]]) -> bytes:
             after = "–" if writing.distress_after is None else writing.distress_after
             lines += [f"Feeling before: {before}/10. After: {after}/10.", ""]
         lines += [writing.text, ""]
+    written = [(label, plan[1][name]) for name, label in SafetyPlan.PARTS if plan and plan[1][name]]
+    if written:
+        lines += ["## My plan", ""]
+        for label, text in written:
+            lines += [f"### {label}", "", text, ""]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -122,8 +149,8 @@ def nested_too_deep(document: Any) -> bool:
     return False
 
 
-def parse_export(raw: bytes) -> list[dict[str, Any]]:
-    """Bytes of an uploaded file -> list of entry dicts, or ImportProblem. Reads, never writes."""
+def parse_export(raw: bytes) -> ExportFile:
+    """Bytes of an uploaded file -> its entries and plan, or ImportProblem. Reads, never writes."""
     if len(raw) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
         raise ImportProblem(
             f"This file is too big to import (the limit is {size_limit_in_mb()} MB). Nothing was imported."
@@ -175,7 +202,11 @@ def parse_export(raw: bytes) -> list[dict[str, Any]]:
     if problems:
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         raise ImportProblem(f"Some entries in this file can't be read ({shown}). Nothing was imported.")
-    return parsed
+    try:
+        plan = parse_plan(document.get("safety_plan"))
+    except ValueError as error:
+        raise ImportProblem(f"The plan in this file can't be read ({error}). Nothing was imported.") from None
+    return ExportFile(parsed, plan)
 
 
 def parse_entry(item: Any) -> dict[str, Any]:
@@ -224,6 +255,37 @@ def parse_entry(item: Any) -> dict[str, Any]:
         "prompt_text": prompt_text,
         **ratings,
     }
+
+
+def parse_plan(item: Any) -> dict[str, Any] | None:
+    """A safety plan from an export: its parts as text (any this copy doesn't know are left out)."""
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        raise ValueError("it is not a plan")
+    parts = {}
+    for name, label in SafetyPlan.PARTS:
+        value = item.get(name) or ""
+        if not isinstance(value, str):
+            raise ValueError(f"“{label}” is not text")
+        if len(value) > (CODE_WORD_MAX if name == "code_word" else PLAN_PART_MAX):
+            raise ValueError(f"“{label}” is too long")
+        if CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"“{label}” contains control characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"“{label}” contains characters that are not valid text") from None
+        parts[name] = value
+    dates = {}
+    for name in ("created_at", "updated_at"):
+        try:
+            dates[name] = moment(item[name]).isoformat() if item.get(name) else None
+        except OutOfRange:
+            raise ValueError(f"a date is outside the years {EARLIEST.year} to {LATEST.year}") from None
+        except (TypeError, ValueError):
+            raise ValueError("its dates are not valid") from None
+    return {**dates, "parts": parts}
 
 
 class OutOfRange(ValueError):
@@ -278,6 +340,18 @@ def plan_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> 
         known_prints.add(stamp)
         new.append(item)
     return new, duplicates
+
+
+def pending(parsed: ExportFile, new: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a PendingImport seals: the entries still to add, and the file's plan."""
+    return {"entries": new, "safety_plan": parsed.safety_plan}
+
+
+def read_pending(content: Any) -> ExportFile:
+    """A PendingImport's content; one sealed before plans were exported is a list of entries."""
+    if isinstance(content, list):
+        return ExportFile(content)
+    return ExportFile(content["entries"], content["safety_plan"])
 
 
 def apply_import(owner: "User", data_key: bytes, items: list[dict[str, Any]]) -> int:

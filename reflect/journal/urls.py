@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafts, entries, portability, writing
+from .views import drafts, entries, looking_back, portability, safety_plan, writing
 
 app_name = "journal"
 urlpatterns = [
@@ -22,4 +22,7 @@ urlpatterns = [
     path("import/<uuid:pk>/cancel/", portability.import_cancel, name="import_cancel"),
     path("delete-everything/", portability.delete_everything, name="delete_everything"),
     path("what-we-store/", portability.what_we_store, name="what_we_store"),
+    path("looking-back/", looking_back.looking_back, name="looking_back"),
+    path("safety-plan/", safety_plan.safety_plan, name="safety_plan"),
+    path("safety-plan/print/", safety_plan.safety_plan_print, name="safety_plan_print"),
 ]

@@ -3,10 +3,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from reflect import names
 from reflect.journal.forms import CONTROL_CHARACTERS, TITLE_MAX, TypedText, max_length_validator
 from reflect.journal.models import ClientAssignment
+from reflect.journal.release import LONGEST_GAP
+from reflect.programmes.models import Programme
 from reflect.prompts.models import Prompt
 from reflect.vault.forms import PASSPHRASE_HELP, NewPassphraseMixin, passphrase_field
 
@@ -23,7 +26,31 @@ class PromptChoiceField(forms.ModelMultipleChoiceField):
         return prompt.text
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, programme: Programme) -> str:
+        return f"{programme.title} ({programme.step_count} prompts)"
+
+
 class AssignmentForm(forms.Form):
+    programme = ProgrammeChoiceField(
+        queryset=Programme.objects.annotate(step_count=Count("steps")),
+        required=False,
+        to_field_name="slug",
+        empty_label="No programme",
+        label="A programme (optional)",
+        help_text="A short sequence of prompts from the library, in order. Any prompts you tick below come after it.",
+    )
+    release_every = forms.IntegerField(
+        label="Give one prompt every … days (optional)",
+        required=False,
+        min_value=1,
+        max_value=LONGEST_GAP,
+        help_text=(
+            f"From 1 to {LONGEST_GAP}. With 3, your client has the first library prompt on the day they add "
+            "the assignment, the second 3 days later, and so on. Your own prompts are there from the first day. "
+            "Leave it empty to give every prompt at once."
+        ),
+    )
     prompts = PromptChoiceField(
         queryset=Prompt.objects.select_related("dynamic"),
         required=False,
@@ -66,18 +93,30 @@ class AssignmentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not cleaned.get("prompts") and not cleaned.get("custom") and not self.errors:
-            raise ValidationError("Choose at least one prompt from the library, or write one of your own.")
+        chosen = cleaned.get("programme") or cleaned.get("prompts") or cleaned.get("custom")
+        if not chosen and not self.errors:
+            raise ValidationError(
+                "Choose a programme or at least one prompt from the library, or write one of your own."
+            )
         return cleaned
+
+    def library_prompts(self) -> list[str]:
+        """The programme's prompts in its order, then the others ticked, each once."""
+        data = self.cleaned_data
+        slugs = [prompt.slug for prompt in data["programme"].prompts()] if data["programme"] else []
+        return slugs + [prompt.slug for prompt in data["prompts"] if prompt.slug not in slugs]
 
     def content(self, therapist: Therapist) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "therapist": therapist.display_name,
-            "prompts": [prompt.slug for prompt in data["prompts"]],
+            "prompts": self.library_prompts(),
             "custom": data["custom"],
             "note": data["note"],
             "due": data["due_date"].isoformat() if data["due_date"] else None,
+            "programme": data["programme"].slug if data["programme"] else None,
+            # Days between one library prompt and the next (journal.release); None: all at once.
+            "release_every": data["release_every"],
         }
 
 

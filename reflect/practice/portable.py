@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from reflect.journal.release import gap
+
 from .models import Assignment
 
 PREFIX = "REFLECT-ASSIGNMENT-1"
@@ -85,6 +87,7 @@ def parse_portable_code(text: str) -> dict[str, Any]:
         "custom": [text[:1000] for text in text_list(body.get("custom"), MAX_PROMPTS)][:10],
         "note": text_value(body.get("note"))[:2000],
         "due": due_date(body.get("due")),
+        "release_every": release_every(body.get("release_every")),
     }
     # Checked before the id meets any query or column.
     if not PORTABLE_ID.fullmatch(content["id"]):
@@ -122,6 +125,16 @@ def expiry(value: object) -> datetime:
         return expires.astimezone(UTC)
     except (ValueError, OverflowError):
         raise CodeProblem(UNREADABLE) from None
+
+
+def release_every(value: object) -> int | None:
+    """None (every prompt at once; codes made before this existed have none), or the days
+    between one library prompt and the next."""
+    if value is None:
+        return None
+    if gap(value) is None:
+        raise CodeProblem(UNREADABLE)
+    return value
 
 
 def due_date(value: object) -> str | None:

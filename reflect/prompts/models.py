@@ -29,11 +29,25 @@ class Dynamic(models.Model):
 
 
 class Prompt(models.Model):
+    class Intensity(models.TextChoices):
+        # Shown to the person as well as the therapist: calm words, never a warning.
+        GENTLE = "gentle", "Gentle"
+        DEEPER = "deeper", "Goes deeper"
+
     slug = models.SlugField(unique=True)
     dynamic = models.ForeignKey(Dynamic, on_delete=models.PROTECT, related_name="prompts")
     order = models.PositiveSmallIntegerField(help_text="Position within its dynamic.")
     text = models.TextField()
     hint = models.TextField(blank=True, help_text="An optional gentle way in, shown under the prompt.")
+    intensity = models.CharField(
+        max_length=6,
+        choices=Intensity.choices,
+        default=Intensity.GENTLE,
+        help_text="Gentle stays close to today; deeper may stir up more. The person sees it too.",
+    )
+    clinician_note = models.CharField(
+        max_length=160, help_text="One line on what the prompt is for. Shown to therapists only."
+    )
     sections = models.ManyToManyField(Section, related_name="prompts")
 
     objects = SlugManager()

@@ -5,17 +5,19 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .helplines import COUNTRY_NAMES
-from .models import Helpline
+from .models import Helpline, for_thoughts_of_suicide
 from .shell import chosen_country, country_choices, exit_url, preferences
 
 
 def safety(request: HttpRequest) -> dict[str, Any]:
     country = chosen_country(request)
+    helplines = SimpleLazyObject(lambda: Helpline.objects.by_kind(country))
     return {
         "country": country,
         "country_name": COUNTRY_NAMES.get(country, ""),
         "country_choices": country_choices(),
-        "helplines": SimpleLazyObject(lambda: Helpline.objects.by_kind(country)),
+        "helplines": helplines,
+        "for_thoughts_of_suicide": SimpleLazyObject(lambda: for_thoughts_of_suicide(helplines)),
         "helpline_directory_url": settings.REFLECT_HELPLINE_DIRECTORY_URL,
         "exit_url": exit_url(),
         "prefs": preferences(request),

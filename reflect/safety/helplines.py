@@ -1,8 +1,8 @@
 """Reads the verified helplines TSV and works out which numbers can be dialled or texted.
 
 The TSV is fixtures/helplines.tsv, the project's copy of shared/reference/helplines-verified.tsv.
-The fixture in fixtures/helplines.json is built from it by `manage.py build_helplines_fixture`;
-tests read the TSV again to prove the two agree.
+The fixture in fixtures/helplines.json is built from it by `manage.py build_helplines_fixture`,
+worded by fixtures/helpline_labels.json; tests read the TSV again to prove the two agree.
 Only rows whose confidence starts with "verified" are kept: we never show a number
 we cannot point to a source for.
 """
@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from .helpline_labels import NO_LABELS, Labels, check_every_label_is_used, label_fields
 
 COUNTRY_NAMES = {
     "AU": "Australia",
@@ -88,11 +90,12 @@ def text_contacts(text_or_chat: str) -> list[dict[str, str]]:
     return contacts
 
 
-def fixture_records(rows: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
+def fixture_records(rows: Iterable[dict[str, str]], labels: Labels = NO_LABELS) -> list[dict[str, Any]]:
+    """One record per verified row, worded by `labels` (see reflect.safety.helpline_labels)."""
+    verified = [row for row in rows if is_verified(row["confidence"])]
+    check_every_label_is_used(verified, labels)
     records = []
-    for row in rows:
-        if not is_verified(row["confidence"]):
-            continue
+    for row in verified:
         code = row["country_code"].strip()
         country = code.split("-")[0]
         if country not in COUNTRY_NAMES or row["kind"] not in KINDS:
@@ -109,7 +112,7 @@ def fixture_records(rows: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
                     "phone": "" if row["phone"].strip() in NOTHING else row["phone"],
                     "text_or_chat": "" if row["text_or_chat"].strip() in NOTHING else row["text_or_chat"],
                     "hours": "" if row["hours"].strip() in NOTHING else row["hours"],
-                    "contacts": phone_contacts(row["phone"]) + text_contacts(row["text_or_chat"]),
+                    **label_fields(row, phone_contacts(row["phone"]) + text_contacts(row["text_or_chat"]), labels),
                     "source_url": row["source_url"],
                     "evidence_quote": row["evidence_quote"],
                     "confidence": row["confidence"],

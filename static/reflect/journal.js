@@ -147,6 +147,25 @@
     });
   });
 
+  // The writing page's time box: if a person asks, a quiet note once the minutes have passed.
+  // Nothing takes focus, pops up or makes a sound, so typing carries on undisturbed.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-time-box]"), function (button) {
+    var minutes = parseInt(button.getAttribute("data-time-box"), 10);
+    var status = document.getElementById(button.getAttribute("aria-controls"));
+    var timer = null;
+    button.parentNode.hidden = false;
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      clearTimeout(timer);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      status.textContent = on ? button.getAttribute("data-time-box-waiting") : "";
+      timer = on ? setTimeout(function () {
+        button.setAttribute("aria-pressed", "false");
+        status.textContent = button.getAttribute("data-time-box-done");
+      }, minutes * 60 * 1000) : null;
+    });
+  });
+
   // Lock after a while with no activity, on screen as well as on the server.
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-lock-seconds"), 10);

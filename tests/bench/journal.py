@@ -1,4 +1,4 @@
-"""Journal benchmark: unlock, save, and list/search/export with 10,000 entries of ~300 words.
+"""Journal benchmark: unlock, save, and list/search/export/Looking back with 10,000 entries of ~300 words.
 
 Run with `make bench`. Uses the production Argon2 parameters, not the quick ones of the tests.
 """
@@ -24,6 +24,7 @@ def main():
 
     import reflect.settings as production
     from reflect.journal.models import Entry, Writing
+    from reflect.prompts.models import Prompt
     from reflect.vault.models import Vault
 
     for name in ("REFLECT_ARGON2_TIME_COST", "REFLECT_ARGON2_MEMORY_KIB", "REFLECT_ARGON2_PARALLELISM"):
@@ -99,12 +100,16 @@ def main():
     key = vault.open_with_passphrase(PASSPHRASE)
     owner = vault.owner
     start = timezone.now() - timedelta(days=ENTRIES)
+    # Most entries answer a library prompt, and are rated before and after, as Looking back expects.
+    prompts = [*Prompt.objects.values_list("slug", flat=True), "", ""]
     batch = []
     for number in range(ENTRIES):
         moment = start + timedelta(days=number)
         entry = Entry(id=uuid.uuid4(), owner=owner, created_at=moment, updated_at=moment)
         text = body() + (" lighthouse" if number % 1000 == 0 else "")
-        entry.seal(key, Writing(text, f"Entry {number}", random.randint(0, 10), None))
+        before = random.randint(0, 10)
+        after = min(10, max(0, before + random.randint(-3, 1)))
+        entry.seal(key, Writing(text, f"Entry {number}", before, after, prompt=random.choice(prompts)))
         batch.append(entry)
     Entry.objects.bulk_create(batch, batch_size=1000)
     total = Entry.objects.count()
@@ -125,9 +130,32 @@ def main():
     markdown, response = timed(lambda: client.get("/journal/export/journal.md"), 3)
     rows.append(("export Markdown", f"{markdown * 1000:.0f} ms ({len(response.content) / 2**20:.1f} MiB)"))
 
+    for chosen, name in (("all", "all 10,000 entries"), ("3-months", "the last 3 months")):
+        took, queries = time_looking_back(client, chosen, total if chosen == "all" else None)
+        rows.append((f"Looking back, {name} (median of 5)", f"{took * 1000:.0f} ms, {queries} queries"))
+
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+
+
+def time_looking_back(client, chosen, expected_entries):
+    """Median time to draw Looking back for a range, and the queries one drawing makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def draw():
+        response = client.get("/journal/looking-back/", {"range": chosen})
+        assert response.status_code == 200 and b'class="feelings-chart"' in response.content
+        return response
+
+    with CaptureQueriesContext(connection) as captured:
+        summary = draw().context["summary"]
+    queries = len(captured)  # counted now: the next request empties the log it reads from
+    if expected_entries is not None:
+        assert summary.entries == expected_entries, "Looking back must count every entry"
+    took, _ = timed(draw, 5)
+    return took, queries
 
 
 if __name__ == "__main__":

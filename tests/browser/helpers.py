@@ -8,7 +8,16 @@ from axe_playwright_python.sync_playwright import Axe
 
 from ..conftest import PASSPHRASE
 
-__all__ = ["PASSPHRASE", "WCAG_22_AA", "accessibility", "set_up_journal", "type_like_a_person", "unlock", "wait_until"]
+__all__ = [
+    "PASSPHRASE",
+    "WCAG_22_AA",
+    "accessibility",
+    "create_journal",
+    "set_up_journal",
+    "type_like_a_person",
+    "unlock",
+    "wait_until",
+]
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE = Axe()
@@ -22,12 +31,17 @@ def accessibility(page):
 
 def set_up_journal(page, site):
     page.goto(site + "/journal/")
+    create_journal(page)
+    page.wait_for_url(site + "/journal/")
+
+
+def create_journal(page):
+    """On the setup page: a passphrase twice, then the recovery key saved; lands where setup was going."""
     page.fill("#id_new_passphrase", PASSPHRASE)
     page.fill("#id_new_passphrase_again", PASSPHRASE)
     page.click("button[type=submit]")
     page.check("#id_saved")
     page.click("text=Continue to my journal")
-    page.wait_for_url(site + "/journal/")
 
 
 def unlock(page, site, next_url="/journal/"):

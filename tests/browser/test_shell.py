@@ -60,7 +60,8 @@ def test_no_accessibility_violations(site, page, url):
     page.goto(site + url)
     results = {"light": accessibility(page)}
     if url in DARK_TOO:
-        page.emulate_media(color_scheme="dark")
+        # Reduced motion too, so the change of scheme is not caught halfway through a colour transition.
+        page.emulate_media(color_scheme="dark", reduced_motion="reduce")
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(251, 250, 247)", "dark applies"
         results["dark"] = accessibility(page)
     failing = [f"{scheme}: {result.generate_report()}" for scheme, result in results.items() if result.violations_count]

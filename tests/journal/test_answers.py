@@ -178,3 +178,13 @@ class TestAnsweredMarks:
         client.get("/reflect/")
         assert not any(PROMPT in cookie.value for cookie in client.cookies.values())
         assert PROMPT not in str(dict(client.session))
+
+
+def test_editing_keeps_the_prompt_even_after_it_leaves_the_library(client, journal, write):
+    entry = write("An answer.", prompt=PROMPT)
+    Prompt.objects.filter(slug=PROMPT).delete()
+    page = client.get(f"/journal/entries/{entry}/edit/")
+    form = {name: page.context["form"].initial.get(name) or "" for name in ("draft_id", "entry_revision")}
+    response = client.post(f"/journal/entries/{entry}/edit/", {"text": "Changed.", "title": "", **form})
+    assert response.status_code == 302
+    assert opened(Entry.objects.get()).prompt == PROMPT

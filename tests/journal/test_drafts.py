@@ -12,7 +12,7 @@ from reflect.journal.models import Draft
 from reflect.safety.shell import COUNTRY_COOKIE
 from reflect.vault.models import Vault
 
-from ..conftest import PASSPHRASE
+from ..conftest import PASSPHRASE, at_once
 from .conftest import entry_page
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +312,22 @@ class TestLongDraftsSentAsASplice:
         kept = drafts()
         assert kept[draft_id].text == self.LONG, "a splice is never forced onto other text"
         assert sorted(writing.text for writing in kept.values()) == sorted([self.LONG, "the newest words"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_save_and_the_save_on_the_way_out_arriving_together_lose_nothing(content, client, journal):
+    """Autosave and the quick exit's save both carry a draft id that is not in the database yet."""
+    for round_number in range(8):
+        draft_id = str(uuid.uuid4())
+
+        def save(wait, path, text, draft_id=draft_id):
+            browser = Client()
+            browser.cookies = client.cookies
+            wait()
+            data = {"draft_id": draft_id, "draft_revision": "0", "text": text, "title": ""}
+            return browser.post(path, data, **FROM_OUR_PAGE, HTTP_HX_REQUEST="true").status_code
+
+        first, last = f"round {round_number}, typed so far", f"round {round_number}, typed so far and more"
+        statuses = at_once(save, [("/journal/drafts/save/", first), ("/journal/drafts/save/", last)])
+        assert statuses == [200, 200], statuses
+        assert last in {writing.text for writing in drafts().values()}

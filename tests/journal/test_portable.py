@@ -54,7 +54,7 @@ def test_a_deeply_nested_file_is_refused_plainly(client, journal):
 
 def test_nesting_inside_text_is_only_text():
     parsed = portable.parse_export(export(entry(text="[" * 5000 + "{" * 5000)))
-    assert parsed[0]["text"].startswith("[[[")
+    assert parsed.entries[0]["text"].startswith("[[[")
 
 
 def test_a_number_too_long_to_read_is_refused_plainly(client, journal):
@@ -96,7 +96,7 @@ def test_dates_at_the_edges_of_the_range_are_imported(client, journal):
 
 def test_dates_with_an_offset_are_kept_as_the_same_moment():
     parsed = portable.parse_export(export(entry(created_at="2024-03-01T23:30:00-05:00")))
-    assert parsed[0]["created_at"] == "2024-03-02T04:30:00+00:00"
+    assert parsed.entries[0]["created_at"] == "2024-03-02T04:30:00+00:00"
 
 
 def test_more_entries_than_the_limit_are_refused():
@@ -140,7 +140,7 @@ def test_nesting_up_to_the_limit_is_read_and_just_past_it_is_refused():
     def nest(depth):  # lists inside the file's own object, which is the first level
         return json.loads("[" * (depth - 1) + "]" * (depth - 1))
 
-    assert portable.parse_export(export(entry(), extra=nest(portable.MAX_DEPTH)))
+    assert portable.parse_export(export(entry(), extra=nest(portable.MAX_DEPTH))).entries
     assert "nested" in refused(export(entry(), extra=nest(portable.MAX_DEPTH + 1)))
 
 

@@ -22,10 +22,13 @@ from ..access import owned
 from ..answers import another_in_topic, prompt_of, prompts_by_slug
 from ..forms import SearchForm
 from ..models import ClientAssignment, Draft, Entry, Unreadable
+from ..release import released
 
 PAGE_SIZE = 20
 JUST_SAVED = "just-saved"  # the tag on the "Saved." message that tells the entry's page it was just written
+# Feelings ratings run from 0 (calm) to 10 (the most upset a person can imagine).
 HIGH_DISTRESS = 7
+RISING_DISTRESS = 2
 
 
 @vault_required
@@ -108,11 +111,21 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             # After saving, a gentle next step: another question from the topic, a pause, or stopping here.
             "just_saved": just_saved,
             "another_prompt": another_in_topic(prompt) if just_saved and prompt else None,
-            "high_distress": writing is not None and (writing.distress_after or 0) >= HIGH_DISTRESS,
+            "offer_care": writing is not None and stirred_up(writing.distress_before, writing.distress_after),
             "exercises": Exercise.objects.all(),
             "nav": "journal",
         },
     )
+
+
+def stirred_up(before: int | None, after: int | None) -> bool:
+    """Whether writing seems to have stirred things up, so the entry's page offers grounding and
+    the crisis line: the "after" rating is high, or it rose by 2 or more while the person wrote.
+    Writing about hard things often brings a short rise in upset; the offer is there for that
+    moment and asks nothing of anyone. A skipped rating counts as neither high nor rising."""
+    if after is None:
+        return False
+    return after >= HIGH_DISTRESS or (before is not None and after - before >= RISING_DISTRESS)
 
 
 @vault_required
@@ -139,11 +152,17 @@ def opened_assignments(request: HttpRequest) -> list[dict[str, Any]]:
             contents[copy.pk] = None
     slugs = {slug for content in contents.values() if content for slug in content.get("prompts", [])}
     prompts = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in=slugs)}
-    return [
-        {
-            "copy": copy,
-            "content": contents[copy.pk],
-            "prompts": [prompts[slug] for slug in (contents[copy.pk] or {}).get("prompts", []) if slug in prompts],
-        }
-        for copy in copies
-    ]
+    rows = []
+    for copy in copies:
+        content = contents[copy.pk] or {}
+        # A therapist may give the library prompts one every few days: only those here by today.
+        arrived, next_on = released(content.get("prompts", []), content.get("release_every"), copy.received_at)
+        rows.append(
+            {
+                "copy": copy,
+                "content": contents[copy.pk],
+                "prompts": [prompts[slug] for slug in arrived if slug in prompts],
+                "next_prompt_on": next_on,
+            }
+        )
+    return rows

@@ -15,11 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
-from .. import portable
+from .. import portable, safety_plan
 from ..access import owned
 from ..answers import questions
 from ..forms import DeleteEverythingForm, ImportForm
 from ..models import Entry, PendingImport, Unreadable
+
+# After an import, what became of the plan in the file (journal.safety_plan.restore_plan).
+PLAN_IMPORTED = {
+    safety_plan.ADDED: " Your plan was added too.",
+    safety_plan.KEPT_YOURS: " You already had a plan here, so we kept yours and left out the one in the file.",
+}
 
 
 @vault_required
@@ -47,15 +53,17 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     opened, _ = portable.readable_entries(request.user, request.vault.data_key)
-    return download(portable.export_json(opened), f"notes-{timezone.localdate()}.json", "application/json")
+    plan = safety_plan.readable_plan(request.user, request.vault.data_key)
+    return download(portable.export_json(opened, plan), f"notes-{timezone.localdate()}.json", "application/json")
 
 
 @vault_required
 @require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     opened, _ = portable.readable_entries(request.user, request.vault.data_key)
+    plan = safety_plan.readable_plan(request.user, request.vault.data_key)
     return download(
-        portable.export_markdown(opened), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8"
+        portable.export_markdown(opened, plan), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8"
     )
 
 
@@ -81,14 +89,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "journal/export.html", context, status=400)
     upload = form.cleaned_data["file"]
     try:
-        items = portable.parse_export(upload.read())
+        parsed = portable.parse_export(upload.read())
     except portable.ImportProblem as problem:
         form.add_error("file", str(problem))
         return render(request, "journal/export.html", context, status=400)
     key = request.vault.data_key
-    new, duplicates = portable.plan_import(request.user, key, items)
+    new, duplicates = portable.plan_import(request.user, key, parsed.entries)
     pending = PendingImport(owner=request.user)
-    pending.seal(key, new)
+    pending.seal(key, portable.pending(parsed, new))
     pending.save()
     return render(
         request,
@@ -97,7 +105,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "new": len(new),
             "duplicates": duplicates,
-            "total": len(items),
+            "total": len(parsed.entries),
+            "plan": safety_plan.plan_on_import(request.user, key, parsed.safety_plan),
             "nav": "journal",
         },
     )
@@ -109,7 +118,7 @@ def import_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     pending = owned(PendingImport, request, pk)
     key = request.vault.data_key
     try:
-        items = pending.open(key)
+        waiting = portable.read_pending(pending.open(key))
     except Unreadable:
         pending.delete()
         messages.error(
@@ -117,11 +126,15 @@ def import_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         )
         return redirect("journal:export")
     with transaction.atomic():
-        new, duplicates = portable.plan_import(request.user, key, items)
+        new, duplicates = portable.plan_import(request.user, key, waiting.entries)
         count = portable.apply_import(request.user, key, new)
+        plan = safety_plan.restore_plan(request.user, key, waiting.safety_plan)
         pending.delete()
     messages.success(
-        request, f"Imported {count} entries." + (f" {duplicates} were already here." if duplicates else "")
+        request,
+        f"Imported {count} entries."
+        + (f" {duplicates} were already here." if duplicates else "")
+        + PLAN_IMPORTED.get(plan, ""),
     )
     return redirect("journal:list")
 

@@ -95,7 +95,7 @@ def write(request: HttpRequest) -> HttpResponse:
             )
         now = timezone.now()
         entry = Entry(owner=request.user, assignment=copy, created_at=now, updated_at=now)
-        entry.seal(key, writing_from(form, prompt, prompt_text))
+        entry.seal(key, writing_from(form, prompt.slug if prompt else "", prompt_text))
         with transaction.atomic():
             entry.save()
             forget_draft(request, form, entry=None)
@@ -149,7 +149,8 @@ def prompt_not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-def writing_from(form: EntryForm, prompt: Prompt | None, prompt_text: str = "") -> Writing:
+def writing_from(form: EntryForm, prompt: str, prompt_text: str = "") -> Writing:
+    """What the form holds, answering the library prompt with slug `prompt` ("" for none)."""
     data = form.cleaned_data
     return Writing(
         data["text"],
@@ -157,7 +158,7 @@ def writing_from(form: EntryForm, prompt: Prompt | None, prompt_text: str = "") 
         data["distress_before"],
         data["distress_after"],
         prompt_text,
-        prompt=prompt.slug if prompt else "",
+        prompt=prompt,
     )
 
 
@@ -209,7 +210,8 @@ def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             )
         if form.cleaned_data.get("entry_revision") != entry.revision:
             return edit_conflict(request, entry, form, prompt)
-        entry.seal(key, writing_from(form, prompt, saved.prompt_text))
+        # The saved slug, even for a prompt since taken out of the library: the answer keeps its question.
+        entry.seal(key, writing_from(form, saved.prompt, saved.prompt_text))
         updated = Entry.objects.filter(pk=entry.pk, revision=entry.revision).update(
             ciphertext=entry.ciphertext, revision=F("revision") + 1, updated_at=timezone.now()
         )
@@ -260,7 +262,7 @@ def edit_conflict(request: HttpRequest, entry: Entry, form: EntryForm, prompt: P
         created_at=now,
         updated_at=now,
     )
-    kept.seal(key, writing_from(form, prompt))
+    kept.seal(key, writing_from(form, prompt.slug if prompt else ""))
     kept.save()
     data = form.data.copy()
     data["entry_revision"] = str(entry.revision)

@@ -16,6 +16,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reflect.journal.models import Unreadable
+from reflect.journal.release import gap, release_days
+from reflect.programmes.models import Programme
 from reflect.prompts.forms import chosen_topic
 from reflect.prompts.models import Dynamic, Prompt
 from reflect.vault.decorators import vault_required
@@ -88,6 +90,7 @@ def new_assignment(request: HttpRequest) -> HttpResponse:
             "form": form,
             "dynamics": Dynamic.objects.all(),
             "dynamic": dynamic,
+            "programmes": Programme.objects.all(),
             "nav": "practice",
         },
         status=400 if request.method == "POST" else 200,
@@ -103,6 +106,27 @@ def therapists_assignment(request: HttpRequest, pk: uuid.UUID) -> tuple[Assignme
     return assignment, code, content
 
 
+def release_schedule(assignment: Assignment, content: dict[str, Any]) -> dict[str, Any]:
+    """When each library prompt reaches the client, if they come one every few days: counted from
+    the day the client's copy arrived on this server, or as days from it when that isn't known
+    (not yet taken up, or added from a portable code)."""
+    every = gap(content.get("release_every"))
+    programme = Programme.objects.filter(slug=content.get("programme") or "").first()
+    if every is None:
+        return {"programme": programme}
+    copy = getattr(assignment, "client_copy", None)
+    first = timezone.localdate(copy.received_at) if copy else None
+    slugs = content["prompts"]
+    days = release_days(len(slugs), every, first) if first else [None] * len(slugs)
+    prompts = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in=slugs)}
+    rows = [
+        {"text": prompts[slug].text, "day": 1 + index * every, "date": days[index]}
+        for index, slug in enumerate(slugs)
+        if slug in prompts
+    ]
+    return {"programme": programme, "every": every, "first": first, "schedule": rows, "today": timezone.localdate()}
+
+
 @therapist_required
 @require_safe
 def assignment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -112,6 +136,7 @@ def assignment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         request,
         "practice/assignment.html",
         {
+            **release_schedule(assignment, content),
             "assignment": assignment,
             "status_text": client_status(assignment),
             "code": code,

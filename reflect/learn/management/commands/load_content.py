@@ -9,11 +9,12 @@ CONTENT_FIXTURES = ["learn.json", "prompts.json"]
 
 
 class Command(BaseCommand):
-    help = "Load the material, prompts and helplines from fixtures/, replacing older copies."
+    help = "Load the material, prompts, programmes and helplines from fixtures/, replacing older copies."
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [str(settings.BASE_DIR / "fixtures" / name) for name in CONTENT_FIXTURES]
         with transaction.atomic():
             call_command("loaddata", *paths, verbosity=options["verbosity"])
-            # Called by name, so learn never imports the app that owns the helplines.
+            # Called by name, so learn never imports the apps that own the programmes and helplines.
+            call_command("load_programmes", verbosity=options["verbosity"])
             call_command("load_helplines", verbosity=options["verbosity"])
