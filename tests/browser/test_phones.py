@@ -282,3 +282,17 @@ def test_no_accessibility_violations_on_the_smallest_phone(site, browser):
     context.close()
     failing = [f"{url}: {result.generate_report()}" for url, result in results.items() if result.violations_count]
     assert not failing, "\n".join(failing)
+
+
+@pytest.mark.parametrize("width", sorted(PHONES))
+def test_every_countrys_help_lines_fit_a_phone(site, browser, width):
+    """The footer and help page list each country's lines; some labels are long (a TTY line)."""
+    from reflect.safety.models import Helpline
+
+    context, page = on_a_phone(browser, width)
+    found = []
+    for country in sorted(set(Helpline.objects.values_list("country", flat=True))):
+        context.add_cookies([{"name": "country", "value": country, "url": site}])
+        found += visit(page, site, "/help/")
+    context.close()
+    assert not found, "\n".join(found)
