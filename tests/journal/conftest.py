@@ -1,6 +1,13 @@
-"""What the journal's tests share: reading an entry's page, and sending a file to import."""
+"""What the journal's tests share: reading an entry's page, sending a file to import, and looking
+for a word in every file the database keeps (privacy guarantee 1)."""
 
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 
 def entry_page(client, pk):
@@ -9,3 +16,42 @@ def entry_page(client, pk):
 
 def upload(client, content, name="journal.json"):
     return client.post("/journal/import/", {"file": SimpleUploadedFile(name, content, "application/json")})
+
+
+def database_files():
+    """Every file the database keeps our data in: SQLite's file and WAL, or PostgreSQL's data folder."""
+    if connection.vendor == "sqlite":
+        database = Path(connection.settings_dict["NAME"])
+        return list(database.parent.glob(database.name + "*"))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        folder = Path(cursor.fetchone()[0])
+    if not os.access(folder, os.R_OK):
+        pytest.skip(f"cannot read PostgreSQL's data folder {folder} as this user")
+    return [path for path in folder.rglob("*") if path.is_file() and os.access(path, os.R_OK)]
+
+
+def assert_stored_nowhere_in_clear(marker, capfd, caplog):
+    """`marker` is in no database file (nor the WAL, before and after it is folded in), no session, no log."""
+
+    def assert_marker_absent_from_files():
+        files = database_files()
+        for path in files:
+            raw = path.read_bytes()
+            for form in (marker.encode("utf-8"), marker.encode("utf-16-le")):
+                assert form not in raw, f"{marker} found in {path}"
+        return files
+
+    if connection.vendor == "sqlite":
+        # While the connection is open, recent writes sit in the WAL; closing folds them into the file.
+        assert any(path.name.endswith("-wal") for path in assert_marker_absent_from_files())
+        connection.close()
+    else:
+        assert any("pg_wal" in path.parts for path in assert_marker_absent_from_files())
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+    assert_marker_absent_from_files()
+    for stored in Session.objects.all():
+        assert marker not in stored.session_data and marker not in str(stored.get_decoded())
+    captured = capfd.readouterr()
+    assert marker not in caplog.text + captured.out + captured.err

@@ -1,13 +1,10 @@
 """Journal entries: encrypted at rest, scoped to their owner, written, read, searched, edited and deleted."""
 
 import logging
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +14,7 @@ from reflect.prompts.models import Prompt
 from reflect.vault.models import Vault
 
 from ..conftest import PASSPHRASE
-from .conftest import entry_page
+from .conftest import assert_stored_nowhere_in_clear, entry_page
 
 pytestmark = pytest.mark.django_db
 
@@ -42,40 +39,7 @@ def test_a_word_written_through_the_ui_is_nowhere_on_disk_in_the_clear(client, c
     client.post("/journal/", {"q": marker})
     assert marker in entry_page(client, entry), "the entry must still read back"
 
-    def assert_marker_absent_from_files():
-        files = database_files()
-        for path in files:
-            raw = path.read_bytes()
-            for form in (marker.encode("utf-8"), marker.encode("utf-16-le")):
-                assert form not in raw, f"{marker} found in {path}"
-        return files
-
-    if connection.vendor == "sqlite":
-        # While the connection is open, recent writes sit in the WAL; closing folds them into the file.
-        assert any(path.name.endswith("-wal") for path in assert_marker_absent_from_files())
-        connection.close()
-    else:
-        assert any("pg_wal" in path.parts for path in assert_marker_absent_from_files())
-        with connection.cursor() as cursor:
-            cursor.execute("CHECKPOINT")
-    assert_marker_absent_from_files()
-    for stored in Session.objects.all():
-        assert marker not in stored.session_data and marker not in str(stored.get_decoded())
-    captured = capfd.readouterr()
-    assert marker not in caplog.text + captured.out + captured.err
-
-
-def database_files():
-    """Every file the database keeps our data in: SQLite's file and WAL, or PostgreSQL's data folder."""
-    if connection.vendor == "sqlite":
-        database = Path(connection.settings_dict["NAME"])
-        return list(database.parent.glob(database.name + "*"))
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW data_directory")
-        folder = Path(cursor.fetchone()[0])
-    if not os.access(folder, os.R_OK):
-        pytest.skip(f"cannot read PostgreSQL's data folder {folder} as this user")
-    return [path for path in folder.rglob("*") if path.is_file() and os.access(path, os.R_OK)]
+    assert_stored_nowhere_in_clear(marker, capfd, caplog)
 
 
 def test_entry_text_is_stored_only_as_ciphertext(client, journal, write):

@@ -8,8 +8,6 @@ import uuid
 from html import unescape
 
 import pytest
-from django.contrib.sessions.models import Session
-from django.db import connection
 from django.test import Client
 
 from reflect.journal.forms import SAFETY_PLAN_FIELDS, SafetyPlanForm
@@ -19,7 +17,7 @@ from reflect.safety.models import Helpline
 
 from ..conftest import PASSPHRASE, at_once, opened
 from ..safety.printing import forbidden_words, read_paper
-from .test_entries import database_files
+from .conftest import assert_stored_nowhere_in_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -67,26 +65,7 @@ def test_a_word_typed_into_the_plan_is_nowhere_on_disk_in_the_clear(client, cont
     assert marker in client.get(PLAN_URL).content.decode(), "the plan must still read back"
     assert marker in client.get(PRINT_URL).content.decode()
 
-    def assert_marker_absent_from_files():
-        files = database_files()
-        for path in files:
-            raw = path.read_bytes()
-            for form in (marker.encode("utf-8"), marker.encode("utf-16-le")):
-                assert form not in raw, f"{marker} found in {path}"
-        return files
-
-    if connection.vendor == "sqlite":
-        assert any(path.name.endswith("-wal") for path in assert_marker_absent_from_files())
-        connection.close()
-    else:
-        assert any("pg_wal" in path.parts for path in assert_marker_absent_from_files())
-        with connection.cursor() as cursor:
-            cursor.execute("CHECKPOINT")
-    assert_marker_absent_from_files()
-    for stored in Session.objects.all():
-        assert marker not in stored.session_data and marker not in str(stored.get_decoded())
-    captured = capfd.readouterr()
-    assert marker not in caplog.text + captured.out + captured.err
+    assert_stored_nowhere_in_clear(marker, capfd, caplog)
 
 
 def test_the_form_has_a_field_for_every_part_of_the_plan():
