@@ -8,9 +8,12 @@ import os
 import traceback
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from django.db import connection
+
+import reflect
 
 from .fuzz_cases import pairs_to_query
 from .fuzz_routes import isolated, route_of
@@ -105,12 +108,16 @@ def summarise(data):
     return "{" + ", ".join(fields) + "}"
 
 
+# Our package's own folder: a clone may itself sit in a folder called "reflect", with the venv inside.
+PACKAGE = Path(reflect.__file__).resolve().parent
+
+
 def where_it_left_our_code(error):
     frames = traceback.extract_tb(error.__traceback__)
-    ours = [frame for frame in frames if "/reflect/" in frame.filename and "/tests/" not in frame.filename]
+    ours = [frame for frame in frames if Path(frame.filename).resolve().is_relative_to(PACKAGE)]
     frame = (ours or frames)[-1]
     if ours:
-        path = frame.filename[frame.filename.rfind("/reflect/") + 1 :]
+        path = Path(frame.filename).resolve().relative_to(PACKAGE.parent).as_posix()
     else:
         path = frame.filename.rsplit("/site-packages/", 1)[-1]
     return f"{path}:{frame.name}"
