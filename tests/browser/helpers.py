@@ -13,6 +13,7 @@ __all__ = [
     "WCAG_22_AA",
     "accessibility",
     "create_journal",
+    "on_paper",
     "set_up_journal",
     "type_like_a_person",
     "unlock",
@@ -27,6 +28,15 @@ def accessibility(page):
     """axe-core's findings for the page as it is now, under the WCAG 2.2 AA rules and best practice.
     Every violation is reported in full; passing checks are only counted (axe-playwright's own default)."""
     return AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]})
+
+
+def on_paper(page):
+    """(title, text) as chromium lays the page out for printing."""
+    page.emulate_media(media="print")
+    try:
+        return page.title(), page.evaluate("document.body.innerText")
+    finally:
+        page.emulate_media(media="screen")
 
 
 def set_up_journal(page, site):

@@ -6,18 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from ..safety.printing import forbidden_words
-from .helpers import PASSPHRASE, accessibility
+from .helpers import PASSPHRASE, accessibility, on_paper
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def on_paper(page):
-    """(title, text) as chromium lays the page out for printing."""
-    page.emulate_media(media="print")
-    try:
-        return page.title(), page.evaluate("document.body.innerText")
-    finally:
-        page.emulate_media(media="screen")
 
 
 def assert_safe_on_paper(page, title, must_print):

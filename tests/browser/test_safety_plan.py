@@ -8,18 +8,9 @@ from reflect.journal.models import SafetyPlan
 
 from ..conftest import opened
 from ..safety.printing import forbidden_words
-from .helpers import accessibility, set_up_journal
+from .helpers import accessibility, on_paper, set_up_journal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def on_paper(page):
-    """(title, text) as chromium lays the page out for printing."""
-    page.emulate_media(media="print")
-    try:
-        return page.title(), page.evaluate("document.body.innerText")
-    finally:
-        page.emulate_media(media="screen")
 
 
 def test_the_plan_is_made_and_changed_without_javascript(site, browser):
