@@ -57,10 +57,14 @@ class ExportFile:
 OpenedPlan = tuple[SafetyPlan, dict[str, str]]
 
 
-def readable_entries(owner: "User", data_key: bytes) -> tuple[list[tuple[Entry, Writing]], int]:
-    """(entry, writing) for every entry that opens, newest first, and how many did not."""
+def readable_entries(owner: "User", data_key: bytes, **written: datetime) -> tuple[list[tuple[Entry, Writing]], int]:
+    """(entry, writing) for every entry that opens, newest first, and how many did not.
+
+    `written` narrows by when entries were written (e.g. created_at__gte=...), which is kept in
+    clear: only those rows are fetched and opened."""
     opened, unreadable = [], 0
-    for entry in Entry.objects.filter(owner=owner).select_related("legacy_prompt").iterator(chunk_size=500):
+    entries = Entry.objects.filter(owner=owner, **written).select_related("legacy_prompt")
+    for entry in entries.iterator(chunk_size=500):
         try:
             opened.append((entry, entry.open(data_key)))
         except Unreadable:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from reflect.journal.models import Entry
+from reflect.journal.portable import readable_entries
 from reflect.prompts.models import Prompt
 
 from .models import FollowedProgramme, Programme
@@ -40,11 +40,9 @@ class Following:
     def answered(self) -> set[str]:
         """The prompts the person has written about since they started following: a fresh start,
         and only the entries since then to open, however long the journal is."""
-        entries = Entry.objects.filter(owner=self.request.user).select_related("legacy_prompt")
-        if self.started is not None:
-            entries = entries.filter(created_at__gte=self.started)
-        key = self.request.vault.data_key
-        return {writing.prompt for entry in entries if (writing := entry.open_or_none(key)) and writing.prompt}
+        since = {"created_at__gte": self.started} if self.started is not None else {}
+        opened, _ = readable_entries(self.request.user, self.request.vault.data_key, **since)
+        return {writing.prompt for _, writing in opened if writing.prompt}
 
     @property
     def done(self) -> int:

@@ -17,7 +17,8 @@ from reflect.vault.decorators import vault_required
 from .. import feelings_chart
 from ..forms import LookingBackForm
 from ..looking_back import DEFAULT_RANGE, RANGES, Range, look_back
-from ..models import Entry, Unreadable, Writing
+from ..models import Entry, Writing
+from ..portable import readable_entries
 
 
 @vault_required
@@ -49,23 +50,15 @@ def looking_back(request: HttpRequest) -> HttpResponse:
 def opened_in_range(
     owner: User, data_key: bytes, chosen: Range, today: date
 ) -> tuple[list[tuple[Entry, Writing]], int]:
-    """(entry, writing) for the entries written in the range that open, and how many did not.
-
-    Like portable.readable_entries, but only the range's rows are fetched and opened: when each
-    entry was written is kept in clear, so the last 4 weeks never open ten years of entries."""
-    entries = Entry.objects.filter(owner=owner).select_related("legacy_prompt")
+    """(entry, writing) for the entries written in the range that open, and how many did not:
+    the last 4 weeks never open ten years of entries."""
     since = chosen.since(today)
-    if since is not None:
-        tomorrow = today + timedelta(days=1)
-        entries = entries.filter(created_at__gte=local_midnight(since), created_at__lt=local_midnight(tomorrow))
-    opened: list[tuple[Entry, Writing]] = []
-    unreadable = 0
-    for entry in entries.iterator(chunk_size=500):
-        try:
-            opened.append((entry, entry.open(data_key)))
-        except Unreadable:
-            unreadable += 1
-    return opened, unreadable
+    if since is None:
+        return readable_entries(owner, data_key)
+    tomorrow = today + timedelta(days=1)
+    return readable_entries(
+        owner, data_key, created_at__gte=local_midnight(since), created_at__lt=local_midnight(tomorrow)
+    )
 
 
 def local_midnight(day: date) -> datetime:
