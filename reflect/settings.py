@@ -165,9 +165,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "reflect.safety.middleware.permissions_policy",
+    "reflect.safety.middleware.security_headers",
     "reflect.safety.middleware.shell_cookies",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -294,6 +293,15 @@ REFLECT_ARGON2_MEMORY_KIB = env_int("REFLECT_ARGON2_MEMORY_KIB", 128 * 1024, min
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 2**20
+
+# Public pages are rendered once per content version, country and display choice, and kept here
+# (reflect/public_pages.py), by each app process in its own memory: the content version is read
+# from the database, so every process, and every machine, notices new content within a second.
+# Nothing private is ever put in the cache: sessions stay in the database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
+REFLECT_PUBLIC_PAGE_SECONDS = env_int("REFLECT_PUBLIC_PAGE_SECONDS", 24 * 60 * 60, minimum=0)
+# How long a process trusts the content version it last read: new content shows within this time.
+REFLECT_CONTENT_CHECK_SECONDS = env_int("REFLECT_CONTENT_CHECK_SECONDS", 1, minimum=0)
 
 # Safety shell
 REFLECT_EXIT_URL = env_text("REFLECT_EXIT_URL", "https://www.bbc.co.uk/weather").strip()

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.apps import apps
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -46,6 +47,12 @@ def at_once(work, calls):
     for thread in threads:
         thread.join()
     return results
+
+
+@pytest.fixture(autouse=True)
+def no_shared_pages_from_earlier_tests():
+    """Public pages are kept in each process's cache; a test's rows must never meet an earlier test's page."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

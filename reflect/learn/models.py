@@ -54,3 +54,24 @@ class Section(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+class ContentVersion(models.Model):
+    """One row, counted up each time `load_content` runs.
+
+    Public pages are rendered once per content version and kept in the cache; reading this row is
+    how every process, and every machine sharing the database, learns that the material, prompts or
+    helplines changed, so an edited crisis number is never served from an older page.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def count_up(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
+        if not updated:
+            cls.objects.create(pk=1, number=1)

@@ -4,12 +4,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from reflect.navigation import link
+from reflect.public_pages import public_page
 
 from .models import Reference, Section
 
 REFERENCES_TITLE = "Where this comes from"
 
 
+@public_page
 @require_safe
 def contents(request: HttpRequest) -> HttpResponse:
     return render(
@@ -23,6 +25,7 @@ def contents(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
@@ -41,6 +44,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def references(request: HttpRequest) -> HttpResponse:
     return render(

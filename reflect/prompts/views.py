@@ -5,10 +5,12 @@ from django.views.decorators.http import require_safe
 
 from reflect.learn.models import Section
 from reflect.navigation import link
+from reflect.public_pages import public_page
 
 from .models import Dynamic, Exercise, Prompt
 
 
+@public_page
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
     return render(
@@ -21,6 +23,7 @@ def library(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def dynamic(request: HttpRequest, slug: str) -> HttpResponse:
     dynamic = get_object_or_404(Dynamic, slug=slug)
@@ -42,6 +45,7 @@ def dynamic_sections(dynamic: Dynamic) -> QuerySet[Section]:
     return Section.objects.filter(prompts__dynamic=dynamic).distinct()
 
 
+@public_page
 @require_safe
 def prompt(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = get_object_or_404(Prompt.objects.select_related("dynamic"), slug=slug)
@@ -60,6 +64,7 @@ def prompt(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def ground(request: HttpRequest) -> HttpResponse:
     return render(request, "prompts/ground.html", {"exercises": Exercise.objects.all(), "nav": "ground"})

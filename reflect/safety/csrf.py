@@ -2,7 +2,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
 
@@ -41,14 +43,17 @@ def same_origin_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     """CSRF protection by where the request came from, not by a form token.
 
     For saving drafts: a token goes stale when the journal is locked and unlocked in another tab,
-    and a stale token must never cost someone the words they were typing.
+    and a stale token must never cost someone the words they were typing. For the country and
+    display choices in every page's footer: a token there would make each public page one
+    visitor's own, so it could not be shared from the cache (reflect/public_pages.py).
     """
 
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not came_from_this_site(request):
-            return HttpResponseForbidden("This can only be sent from Reflect's own pages.")
+            # The same kind page, with quick exit and help, as a form refused by Django's check.
+            return import_string(settings.CSRF_FAILURE_VIEW)(request, reason="not sent from our own pages")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -8,11 +9,18 @@ from .shell import LEGACY_DISPLAY_COOKIES, TIP_COOKIE, display_choices, remember
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 
-def permissions_policy(get_response: GetResponse) -> GetResponse:
-    """Turns off device features no page of ours ever needs (camera, microphone, location)."""
+def security_headers(get_response: GetResponse) -> GetResponse:
+    """The Content-Security-Policy (from django-csp's settings) and a Permissions-Policy that turns
+    off device features no page of ours needs (camera, microphone, location).
+
+    Our policy is the same for every response (no nonces), so it is written out once, not on every
+    request as django-csp's own middleware does, which cost about a quarter of a cached page's time.
+    """
+    content_security_policy = build_policy()
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
+        response.setdefault("Content-Security-Policy", content_security_policy)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 

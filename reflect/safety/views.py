@@ -9,8 +9,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reflect.navigation import safe_target
+from reflect.public_pages import public_page
 from reflect.vault import session
 
+from .csrf import same_origin_only
 from .forms import CountryForm, PreferenceForm
 from .helplines import COUNTRY_NAMES
 from .models import Helpline
@@ -65,6 +67,9 @@ def back_to(request: HttpRequest, target: str) -> HttpResponseRedirect:
     return see_other(safe_target(request, target))
 
 
+# These two are sent from every public page, and a CSRF token there would make each page one
+# visitor's own (and a secret in a compressed page): the browser's Sec-Fetch-Site checks them.
+@same_origin_only
 @require_POST
 def set_country(request: HttpRequest) -> HttpResponse:
     form = CountryForm(request.POST)
@@ -81,6 +86,7 @@ def set_country(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@same_origin_only
 @require_POST
 def set_preference(request: HttpRequest) -> HttpResponse:
     """Discreet mode and leave-no-trace mode, on or off."""
@@ -99,11 +105,13 @@ def preferences_page(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/settings.html", {"nav": "settings"})
 
 
+@public_page
 @require_safe
 def cover_your_tracks(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/cover_your_tracks.html", {"nav": "settings"})
 
 
+@public_page
 @require_safe
 def get_help(request: HttpRequest) -> HttpResponse:
     country = chosen_country(request)

@@ -44,7 +44,7 @@ class TestQuickExitWithoutJavaScript:
 
 def test_a_missing_csrf_token_gets_a_clear_page_with_the_shell():
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("safety:country"), {"country": "GB", "next": "/"})
+    response = client.post(reverse("vault:setup"), {"new_passphrase": "a b c d", "new_passphrase_again": "a b c d"})
     assert response.status_code == 403
     html = response.content.decode()
     assert "That form had expired" in html

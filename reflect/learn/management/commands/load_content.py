@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reflect.learn.models import ContentVersion
+
 CONTENT_FIXTURES = ["learn.json", "prompts.json"]
 
 
@@ -18,3 +20,4 @@ class Command(BaseCommand):
             # Called by name, so learn never imports the apps that own the programmes and helplines.
             call_command("load_programmes", verbosity=options["verbosity"])
             call_command("load_helplines", verbosity=options["verbosity"])
+            ContentVersion.count_up()
