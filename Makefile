@@ -11,7 +11,7 @@ PGPORT ?= 54329
 PGROOT ?= /tmp/reflect-postgres
 PG_URL = postgres://reflect@127.0.0.1:$(PGPORT)/reflect
 
-.PHONY: run test test-postgres lint bench content clean postgres practice
+.PHONY: run test test-postgres lint bench bench-http wrk content clean postgres practice
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Reflect needs Python 3.11 or newer")'
@@ -44,9 +44,19 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test wrk
 	$(PY) tests/bench/page_weight.py
 	$(PY) tests/bench/journal.py
+	$(PY) tests/bench/http_bench.py --only storm --seconds 5 --rounds 1
+
+# Reflect under load beside a bare Django view, as one table (tests/bench/http_bench.py --help).
+# For a quick look: make bench-http BENCH_HTTP="--seconds 5 --rounds 1"
+bench-http: $(VENV)/.installed-test wrk
+	$(PY) tests/bench/http_bench.py $(BENCH_HTTP)
+
+# The benchmarks' load generator, from Debian's packages when it is missing.
+wrk:
+	@command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
 
 postgres:
 	@set -e; \
