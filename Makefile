@@ -33,10 +33,10 @@ content: $(VENV)/.installed
 run: content
 	$(PY) manage.py clearsessions
 	$(PY) manage.py forget_unlock_attempts
-	$(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(VENV)/bin/gunicorn -c python:reflect.gunicorn_conf reflect.wsgi --bind $(HOST):$(PORT)
 
 # Two processes at once (pytest-xdist), each with its own database, live server and browser.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test stylesheet
 	$(PY) -m pytest -n 2
 
 # ruff, as configured in pyproject.toml: the lint rules, and the formatting checked, not changed.
@@ -92,7 +92,16 @@ practice: $(VENV)/.installed postgres
 	$(PRACTICE_ENV) $(PY) manage.py create_therapist demo-therapist --display-name "Demo therapist" \
 		--if-missing --passphrase "$(THERAPIST_PASSPHRASE)"
 	@echo "Sign in at http://$(HOST):$(PORT)/journal/unlock/ as demo-therapist, passphrase: $(THERAPIST_PASSPHRASE)"
-	$(PRACTICE_ENV) $(VENV)/bin/gunicorn reflect.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(PRACTICE_ENV) $(VENV)/bin/gunicorn -c python:reflect.gunicorn_conf reflect.wsgi --bind $(HOST):$(PORT)
+
+# Lighthouse 13 (from npm, into build/lighthouse) on the contents, a section, a prompt and unlock,
+# on a phone and a desktop, served as `make run` serves them. Needs npm, so not part of `make test`.
+LIGHTHOUSE := build/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --silent --no-fund --no-audit --prefix build/lighthouse lighthouse@13
+
+lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
+	$(PY) tests/bench/lighthouse.py
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles build/static

@@ -289,6 +289,12 @@ REFLECT_ARGON2_TIME_COST = env_int("REFLECT_ARGON2_TIME_COST", 4, minimum=1)
 REFLECT_ARGON2_PARALLELISM = env_int("REFLECT_ARGON2_PARALLELISM", 2, minimum=1)
 # Argon2 needs at least 8 KiB for each lane it runs in parallel.
 REFLECT_ARGON2_MEMORY_KIB = env_int("REFLECT_ARGON2_MEMORY_KIB", 128 * 1024, minimum=8 * REFLECT_ARGON2_PARALLELISM)
+# How many passphrases this machine checks at once, across every app process (reflect/vault/
+# derivations.py); a try beyond that gets a 503 at once. Each check runs its lanes on one thread,
+# so this many cores at most go to Argon2: 1 leaves a 2-core machine a core for pages. Memory
+# budget (README, "Running"): this x REFLECT_ARGON2_MEMORY_KIB on top of the app processes' own;
+# with the defaults, 2 processes x about 60 MiB + 1 x 128 MiB, about 250 MiB in all.
+REFLECT_ARGON2_AT_ONCE = env_int("REFLECT_ARGON2_AT_ONCE", 1, minimum=1)
 # Uploaded exports stay in memory: a temporary file would put journal text on disk in the clear.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**20

@@ -5,6 +5,8 @@
   Argon2id, and under a key derived from the recovery key with HKDF.
 - Every ciphertext carries associated data naming what it is and whose it is, so a
   ciphertext moved onto another row or another person fails to open.
+- Argon2 runs in one of the machine's few derivation slots (derivations.py), on one thread, so
+  however many people try passphrases at once, pages keep a core and memory stays bounded.
 """
 
 import hashlib
@@ -13,13 +15,16 @@ import secrets
 import unicodedata
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
+from argon2.exceptions import HashingError
+from argon2.low_level import ARGON2_VERSION, Type, core, error_to_str, ffi, lib
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+from .derivations import LONGEST_WAIT_SECONDS, beside_pages, derivation_slot
 
 KEY_BYTES = 32
 SALT_BYTES = 16
@@ -62,17 +67,53 @@ def normalise_passphrase(passphrase: str) -> str:
 
 
 def key_from_passphrase(passphrase: str, salt: bytes | memoryview, params: dict[str, Any]) -> bytes:
+    """The one place a passphrase becomes a key, so every check, setup and change is bounded.
+
+    A view makes room first (taking a slot, or answering 503); anyone else waits for a slot here.
+    """
     if params.get("algorithm") != "argon2id":
         raise ValueError(f"unknown key derivation {params.get('algorithm')!r}")
-    return hash_secret_raw(
-        normalise_passphrase(passphrase).encode("utf-8"),
-        bytes(salt),
-        time_cost=params["time_cost"],
-        memory_cost=params["memory_cost"],
-        parallelism=params["parallelism"],
-        hash_len=KEY_BYTES,
-        type=Type.ID,
+    secret, salt = normalise_passphrase(passphrase).encode("utf-8"), bytes(salt)
+    time_cost, memory_kib, lanes = params["time_cost"], params["memory_cost"], params["parallelism"]
+    with derivation_slot(wait=LONGEST_WAIT_SECONDS):
+        return beside_pages(lambda: argon2id_on_one_thread(secret, salt, time_cost, memory_kib, lanes))
+
+
+def argon2id_on_one_thread(secret: bytes, salt: bytes, time_cost: int, memory_kib: int, lanes: int) -> bytes:
+    """Argon2id with all its lanes worked through by one thread: the same key, one core.
+
+    argon2-cffi's hash_secret_raw starts a thread per lane, so one check would take every core
+    of a small machine; its `core` binding lets us say how many threads to use.
+    """
+    out = ffi.new("uint8_t[]", KEY_BYTES)
+    secret_buffer, salt_buffer = ffi.new("uint8_t[]", secret), ffi.new("uint8_t[]", salt)
+    context = ffi.new(
+        "argon2_context *",
+        {
+            "out": out,
+            "outlen": KEY_BYTES,
+            "pwd": secret_buffer,
+            "pwdlen": len(secret),
+            "salt": salt_buffer,
+            "saltlen": len(salt),
+            "secret": ffi.NULL,
+            "secretlen": 0,
+            "ad": ffi.NULL,
+            "adlen": 0,
+            "t_cost": time_cost,
+            "m_cost": memory_kib,
+            "lanes": lanes,
+            "threads": 1,
+            "version": ARGON2_VERSION,
+            "allocate_cbk": ffi.NULL,
+            "free_cbk": ffi.NULL,
+            "flags": lib.ARGON2_FLAG_CLEAR_PASSWORD,
+        },
     )
+    result = core(context, Type.ID.value)
+    if result != lib.ARGON2_OK:
+        raise HashingError(error_to_str(result))
+    return bytes(ffi.buffer(out, KEY_BYTES))
 
 
 def random_text(random_bytes: int, group: int) -> str:

@@ -152,6 +152,25 @@ class Throttle(models.Model):
             return cls.count_try(keys, cls.lock_rows(keys.all()))
 
     @classmethod
+    def seconds_before_try(cls, keys: ThrottleKeys) -> float:
+        """How long a try must wait, read without locking or writing anything.
+
+        A try that must wait is answered before it takes a derivation slot, so a stream of refused
+        tries never crowds out anyone else's; `reserve` still decides, atomically, for the rest.
+        """
+        now = timezone.now()
+        fresh = cls.objects.filter(key__in=keys.all(), updated_at__gte=now - cls.FORGET_AFTER)
+        return cls.wait_among(keys, {row.key: row for row in fresh}, now)
+
+    @classmethod
+    def wait_among(cls, keys: ThrottleKeys, rows: dict[str, "Throttle"], now: datetime) -> float:
+        """Seconds until a try held to these rows may run: the longest wait among the counts that apply."""
+        client = rows.get(keys.client)
+        applying = [keys.pair, keys.client] + ([keys.account] if client and client.failures else [])
+        until = [rows[key].blocked_until for key in applying if key in rows and rows[key].blocked_until]
+        return max([0.0] + [(blocked_until - now).total_seconds() for blocked_until in until])
+
+    @classmethod
     def count_try(cls, keys: ThrottleKeys, rows: dict[str, "Throttle"]) -> Reservation:
         """With the rows locked: refuse if a count that applies is waiting, else count this try as failed."""
         now = timezone.now()
@@ -159,16 +178,7 @@ class Throttle(models.Model):
         for row in rows.values():
             if row.updated_at < now - cls.FORGET_AFTER:
                 row.failures, row.blocked_until = 0, None
-        applying = [keys.pair, keys.client] + ([keys.account] if rows[keys.client].failures else [])
-        wait = max(
-            (
-                (rows[key].blocked_until - now).total_seconds()
-                for key in applying
-                if rows[key].blocked_until and rows[key].blocked_until > now
-            ),
-            default=0,
-        )
-        if wait:
+        if wait := cls.wait_among(keys, rows, now):
             cls.objects.filter(key__in=keys.all(), failures=0).delete()  # rows this refused try made
             return Reservation(keys, wait=wait)
         reservation = Reservation(keys)

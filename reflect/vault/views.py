@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -28,7 +28,9 @@ from .forms import (
     SetupForm,
     UnlockForm,
 )
-from .models import Throttle, Vault, WrongSecret, argon2_params, client_address, throttle_keys
+from .models import Vault, WrongSecret, argon2_params, client_address, throttle_keys
+from .throttle import ThrottleKeys
+from .tries import try_secret, when_a_try_may_run
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -82,13 +84,19 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "vault/setup.html", context, status=400)
-        with transaction.atomic():
-            # No password: the vault's passphrase opens it.
-            user = get_user_model().objects.create_user(PERSONAL_USERNAME)
-            _vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
-        session.unlock(request, user, data_key)
-        return render_recovery_key(request, recovery_key, first_time=True, next_url=context["next"])
+        page = partial(render, request, "vault/setup.html", context)
+        return when_a_try_may_run(request, form, page, lambda: create_journal(request, form, context["next"]))
     return render(request, "vault/setup.html", context)
+
+
+def create_journal(request: HttpRequest, form: SetupForm, next_url: str) -> HttpResponse:
+    """In a derivation slot (when_a_try_may_run): the vault, its keys, and the recovery key to show."""
+    with transaction.atomic():
+        # No password: the vault's passphrase opens it.
+        user = get_user_model().objects.create_user(PERSONAL_USERNAME)
+        _vault, data_key, recovery_key = Vault.create(user, form.cleaned_data["new_passphrase"])
+    session.unlock(request, user, data_key)
+    return render_recovery_key(request, recovery_key, first_time=True, next_url=next_url)
 
 
 def render_recovery_key(
@@ -118,58 +126,22 @@ def recovery_key_saved(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, request.user))
 
 
-def try_secret(
-    request: HttpRequest,
-    account: str,
-    form: Form,
-    field: str,
-    open_vault: Callable[[], bytes],
-    wrong: str,
-) -> tuple[bytes | None, int]:
-    """Tries a passphrase or recovery key, held to the counts Throttle describes.
-
-    Returns (data_key, 200), or (None, status) with the reason added to the form. A wrong
-    secret never changes anything but the failure counts. The try is counted before the slow
-    key derivation runs, so parallel tries can't slip past the count.
-    """
-    reservation = Throttle.reserve(throttle_keys(account, client_address(request)))
-    if reservation.wait:
-        form.add_error(
-            None,
-            (
-                f"Too many tries in a row. For your safety, please wait {wait_in_words(reservation.wait)}, "
-                "then try again. Nothing in your journal has been changed."
-            ),
-        )
-        return None, 429
-    try:
-        data_key = open_vault()
-    except WrongSecret:
-        form.add_error(field, f"{wrong} Nothing has been changed.")
-        return None, 400
-    Throttle.forgive(reservation)
-    return data_key, 200
+def account_name(form: Form) -> str:
+    """The name a valid unlock or recover form gives: the only journal's, in the personal profile."""
+    return form.cleaned_data.get("username") or PERSONAL_USERNAME
 
 
-def open_named_vault(
-    request: HttpRequest, form: Form, field: str, wrong: str
-) -> tuple[Vault | None, bytes | None, int]:
-    """The vault a valid unlock or recover form names (the only one, in the personal profile),
-    opened with the secret in `field`: (vault, data_key, 200), or (vault, None, status) as try_secret says."""
-    username = form.cleaned_data.get("username") or PERSONAL_USERNAME
-    vault = find_vault(username)
+def throttle_keys_for(request: HttpRequest, form: Form) -> ThrottleKeys:
+    """The counts a try with this valid unlock or recover form is held to: its name from this client."""
+    return throttle_keys(account_name(form), client_address(request))
+
+
+def open_named_vault(keys: ThrottleKeys, form: Form, field: str, wrong: str) -> tuple[Vault | None, bytes | None]:
+    """The vault a valid unlock or recover form names, opened with the secret in `field`:
+    (vault, data_key), or (vault, None) with the reason on the form, as try_secret says."""
+    vault = find_vault(account_name(form))
     opener = {"passphrase": open_with_passphrase, "recovery_key": open_with_recovery_key}[field]
-    data_key, status = try_secret(
-        request, username, form, field, lambda: opener(vault, form.cleaned_data[field]), wrong
-    )
-    return vault, data_key, status
-
-
-def wait_in_words(seconds: float) -> str:
-    if seconds <= 90:
-        seconds = math.ceil(seconds)
-        return f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
+    return vault, try_secret(keys, form, field, lambda: opener(vault, form.cleaned_data[field]), wrong)
 
 
 def carried_fields(request: HttpRequest) -> list[tuple[str, str]]:
@@ -198,14 +170,21 @@ def unlock(request: HttpRequest) -> HttpResponse:
         return render(request, "vault/unlock.html", context)
     if not form.is_valid():
         return render(request, "vault/unlock.html", context, status=400)
+    page = partial(render, request, "vault/unlock.html", context)
+    keys = throttle_keys_for(request, form)
+    return when_a_try_may_run(request, form, page, lambda: open_journal(request, form, context, keys), keys)
+
+
+def open_journal(request: HttpRequest, form: UnlockForm, context: dict, keys: ThrottleKeys) -> HttpResponse:
+    """In a derivation slot (when_a_try_may_run): the passphrase tried, and the journal opened if it is right."""
     wrong = (
         "That name and passphrase didn't open a journal."
         if settings.PRACTICE
         else "That passphrase didn't open your journal."
     )
-    vault, data_key, status = open_named_vault(request, form, "passphrase", wrong)
+    vault, data_key = open_named_vault(keys, form, "passphrase", wrong)
     if data_key is None:
-        return render(request, "vault/unlock.html", context, status=status)
+        return render(request, "vault/unlock.html", context, status=400)
     if vault.must_update():
         vault.wrap_again(data_key, form.cleaned_data["passphrase"])
         vault.save(update_fields=["passphrase_salt", "passphrase_params", "passphrase_wrapped_key"])
@@ -235,13 +214,19 @@ def recover(request: HttpRequest) -> HttpResponse:
         return render(request, "vault/recover.html", {"form": form})
     if not form.is_valid():
         return render(request, "vault/recover.html", {"form": form}, status=400)
-    vault, data_key, status = open_named_vault(
-        request, form, "recovery_key", "That recovery key doesn't match this journal."
-    )
+    page = partial(render, request, "vault/recover.html", {"form": form})
+    keys = throttle_keys_for(request, form)
+    return when_a_try_may_run(request, form, page, lambda: recover_journal(request, form, keys), keys)
+
+
+def recover_journal(request: HttpRequest, form: RecoverForm, keys: ThrottleKeys) -> HttpResponse:
+    """In a derivation slot (when_a_try_may_run): the recovery key tried, and the new passphrase set."""
+    vault, data_key = open_named_vault(keys, form, "recovery_key", "That recovery key doesn't match this journal.")
     if data_key is None:
-        return render(request, "vault/recover.html", {"form": form}, status=status)
+        return render(request, "vault/recover.html", {"form": form}, status=400)
+    # Argon2 before the transaction, so no other request waits on the database meanwhile.
+    vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
     with transaction.atomic():
-        vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
         vault.save()
         session.end_other_sessions(vault.owner)
     session.unlock(request, vault.owner, data_key)
@@ -273,38 +258,42 @@ def settings_with_errors(request: HttpRequest, status: int, **forms: Form) -> Ht
     return render(request, "vault/settings.html", context, status=status)
 
 
-def confirm_current_passphrase(
-    request: HttpRequest,
-    form: Form,
-    form_name: str,
-) -> tuple[bytes, None] | tuple[None, HttpResponse]:
-    """(data_key, None) when the form is valid and its passphrase opens the vault, else (None, response)."""
+def with_current_passphrase(
+    request: HttpRequest, form: Form, form_name: str, then: Callable[[bytes], HttpResponse]
+) -> HttpResponse:
+    """`then(data_key)` when the form is valid and its passphrase opens the person's vault;
+    otherwise the settings page, with the form and why."""
+    page = partial(settings_with_errors, request, **{form_name: form})
     if not form.is_valid():
-        return None, settings_with_errors(request, 400, **{form_name: form})
+        return page(status=400)
+    keys = throttle_keys(request.user.username, client_address(request))
     vault = request.user.vault
-    data_key, status = try_secret(
-        request,
-        request.user.username,
-        form,
-        "passphrase",
-        lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
-        "That isn't your current passphrase.",
-    )
-    if data_key is None:
-        return None, settings_with_errors(request, status, **{form_name: form})
-    return data_key, None
+
+    def check_then_act() -> HttpResponse:
+        data_key = try_secret(
+            keys,
+            form,
+            "passphrase",
+            lambda: vault.open_with_passphrase(form.cleaned_data["passphrase"]),
+            "That isn't your current passphrase.",
+        )
+        return page(status=400) if data_key is None else then(data_key)
+
+    return when_a_try_may_run(request, form, page, check_then_act, keys)
 
 
 @require_POST
 @vault_required
 def change_passphrase(request: HttpRequest) -> HttpResponse:
     form = ChangePassphraseForm(request.POST)
-    data_key, refused = confirm_current_passphrase(request, form, "passphrase_form")
-    if refused:
-        return refused
+    return with_current_passphrase(request, form, "passphrase_form", partial(set_new_passphrase, request, form))
+
+
+def set_new_passphrase(request: HttpRequest, form: ChangePassphraseForm, data_key: bytes) -> HttpResponse:
     vault = request.user.vault
+    # Argon2 before the transaction, so no other request waits on the database meanwhile.
+    vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
     with transaction.atomic():
-        vault.wrap_with_passphrase(data_key, form.cleaned_data["new_passphrase"])
         vault.save()
         session.end_other_sessions(request.user)
     session.keep_this_session(request)
@@ -316,9 +305,10 @@ def change_passphrase(request: HttpRequest) -> HttpResponse:
 @vault_required
 def new_recovery_key(request: HttpRequest) -> HttpResponse:
     form = ConfirmPassphraseForm(request.POST)
-    data_key, refused = confirm_current_passphrase(request, form, "recovery_form")
-    if refused:
-        return refused
+    return with_current_passphrase(request, form, "recovery_form", partial(make_new_recovery_key, request))
+
+
+def make_new_recovery_key(request: HttpRequest, data_key: bytes) -> HttpResponse:
     vault = request.user.vault
     recovery_key = vault.wrap_with_new_recovery_key(data_key)
     vault.save()

@@ -1,6 +1,5 @@
 """Slowing down wrong passphrases without letting anyone else's failures lock the owner out."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,11 +8,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from reflect.vault import crypto
 from reflect.vault.models import Throttle, Vault, throttle_keys
 
 from ..conftest import PASSPHRASE, at_once
-from .conftest import NEW_PASSPHRASE, unlock
+from .conftest import NEW_PASSPHRASE, counting_derivations, most_at_once, unlock
 
 pytestmark = pytest.mark.django_db
 
@@ -204,44 +202,58 @@ class TestTheRule:
             assert "203.0.113" not in key and "personal" not in key
 
 
-def counting_derivations(monkeypatch):
-    """Wraps the real Argon2 derivation; the returned list grows by one per call."""
-    real = crypto.key_from_passphrase
-    calls = []
-    guard = threading.Lock()
-
-    def counted(*args, **kwargs):
-        with guard:
-            calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(crypto, "key_from_passphrase", counted)
-    return calls
+def wrong_unlock(wait):
+    """One browser's wrong passphrase, sent when all the others are ready: (status, Retry-After)."""
+    browser = Client(REMOTE_ADDR="10.0.0.8")
+    wait()
+    response = unlock(browser, WRONG)
+    return response.status_code, response.get("Retry-After")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_parallel_wrong_unlocks_run_argon2_only_for_the_free_tries_and_all_are_counted(content, journal, monkeypatch):
-    # A first wait long enough that it can't run out while the 24 requests are still arriving.
+@pytest.fixture
+def long_first_wait(monkeypatch):
+    """A first wait long enough that it can't run out while a burst is still arriving."""
     monkeypatch.setattr(
         Throttle, "RULES", {kind: (free, timedelta(minutes=5)) for kind, (free, _) in Throttle.RULES.items()}
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_wrong_unlocks_runs_argon2_only_for_the_free_tries_and_all_are_counted(
+    content, journal, long_first_wait, monkeypatch, settings
+):
+    settings.REFLECT_ARGON2_AT_ONCE = 24  # slots for every request: the throttle alone decides
     derivations = counting_derivations(monkeypatch)
-
-    def wrong_unlock(wait):
-        browser = Client(REMOTE_ADDR="10.0.0.8")
-        wait()
-        return unlock(browser, WRONG).status_code
-
-    statuses = at_once(wrong_unlock, [()] * 24)
+    answers = at_once(wrong_unlock, [()] * 24)
     assert len(derivations) == PAIR_FREE, f"Argon2 ran {len(derivations)} times for {PAIR_FREE} free tries"
-    assert sorted(statuses) == [400] * PAIR_FREE + [429] * (24 - PAIR_FREE)
+    assert sorted(status for status, _ in answers) == [400] * PAIR_FREE + [429] * (24 - PAIR_FREE)
+    assert all(int(retry_after) >= 1 for status, retry_after in answers if status == 429), answers
     assert failures("personal", "10.0.0.8") == {"pair": PAIR_FREE, "client": PAIR_FREE, "account": PAIR_FREE}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_with_one_slot_derives_one_at_a_time_and_counts_only_what_ran(
+    content, journal, long_first_wait, monkeypatch, settings
+):
+    settings.REFLECT_ARGON2_AT_ONCE = 1
+    most = most_at_once(monkeypatch)
+    answers = at_once(wrong_unlock, [()] * 10)
+    statuses = [status for status, _ in answers]
+    assert set(statuses) <= {400, 429, 503} and 400 in statuses, answers
+    assert most == [1], f"{most} derivations ran at once with one slot"
+    assert statuses.count(400) <= PAIR_FREE
+    counted = statuses.count(400)
+    assert failures("personal", "10.0.0.8") == {"pair": counted, "client": counted, "account": counted}, (
+        "every derivation is counted, and a busy answer counts nothing"
+    )
+    assert all(int(retry_after) >= 1 for status, retry_after in answers if status in (429, 503)), answers
 
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_tries_from_many_clients_at_many_names_never_fail_and_every_count_adds_up(content, settings):
     """Right and wrong passphrases, at once, sharing rows every which way, with day-old rows being deleted."""
     settings.PRACTICE = True
+    settings.REFLECT_ARGON2_AT_ONCE = 40  # slots for every request: this is about the counts
     names, addresses = ["ash", "birch", "cedar", "nobody"], [f"10.1.0.{i}" for i in range(5)]
     for name in names[:3]:
         make_account(name)
