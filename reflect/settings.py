@@ -210,6 +210,9 @@ else:
             "NAME": env_path("REFLECT_DATABASE_PATH", DATA_DIR / "reflect.sqlite3"),
             # WAL lets the app processes read while one writes; IMMEDIATE avoids failed lock upgrades.
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Each worker thread keeps its connection: opening one (and setting it up) for every
+            # request cost more than the few queries an open journal's page asks.
+            "CONN_MAX_AGE": 600,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

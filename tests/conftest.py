@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from reflect.content import forget_kept
+
 # The rows `load_content` adds, model by model in an order that can be inserted (a row's foreign
 # keys before it, many-to-many links last), kept from the one real load at the start of the session.
 CONTENT_ROWS = []
@@ -51,8 +53,9 @@ def at_once(work, calls):
 
 @pytest.fixture(autouse=True)
 def no_shared_pages_from_earlier_tests():
-    """Public pages are kept in each process's cache; a test's rows must never meet an earlier test's page."""
+    """Public pages and content are kept in each process; a test's rows must never meet an earlier test's page."""
     cache.clear()
+    forget_kept()
 
 
 @pytest.fixture(scope="session")

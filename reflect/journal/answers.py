@@ -30,10 +30,6 @@ def questions(writings: Iterable[Writing]) -> list[str]:
     return [writing.prompt_text or getattr(prompts.get(writing.prompt), "text", "") for writing in writings]
 
 
-def prompt_of(writing: Writing | None) -> Prompt | None:
-    return prompts_by_slug([writing.prompt]).get(writing.prompt) if writing else None
-
-
 def another_in_topic(prompt: Prompt) -> Prompt | None:
     """The next prompt in the same topic (after the last, the first again), or None if it is the only one."""
     others = prompt.dynamic.prompts.exclude(pk=prompt.pk)

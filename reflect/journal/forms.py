@@ -189,6 +189,21 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
+class EntryPageForm(forms.Form):
+    """`?older=<id>` or `?newer=<id>`: the page of the list just past that entry (journal.paging)."""
+
+    UNKNOWN = "We couldn't find that page of your journal, so here are your newest entries."
+
+    older = forms.UUIDField(required=False, error_messages={"invalid": UNKNOWN})
+    newer = forms.UUIDField(required=False, error_messages={"invalid": UNKNOWN})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("older") and cleaned.get("newer"):
+            raise ValidationError(self.UNKNOWN)
+        return cleaned
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="A Reflect export file (.json)")
 

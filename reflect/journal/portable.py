@@ -1,4 +1,5 @@
-"""The journal export format (JSON, versioned, re-importable) and Markdown, and reading it back.
+"""The journal export format (JSON, versioned, re-importable; written by journal.exporting), and
+reading it back.
 
 Everything here works on decrypted Writing in memory; nothing is written to disk.
 """
@@ -19,9 +20,9 @@ from django.utils import timezone
 
 from reflect.prompts.models import Prompt
 
-from .answers import questions
 from .forms import CODE_WORD_MAX, CONTROL_CHARACTERS, PLAN_PART_MAX, TITLE_MAX
-from .models import Entry, SafetyPlan, Unreadable, Writing
+from .models import Entry, SafetyPlan, Writing
+from .paging import one_at_a_time
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -53,82 +54,24 @@ class ExportFile:
     safety_plan: dict[str, Any] | None = None
 
 
-# A saved plan as the exports receive it: its row and its opened parts (see journal.safety_plan).
-OpenedPlan = tuple[SafetyPlan, dict[str, str]]
-
-
-def readable_entries(owner: "User", data_key: bytes, **written: datetime) -> tuple[list[tuple[Entry, Writing]], int]:
-    """(entry, writing) for every entry that opens, newest first, and how many did not.
+def opened_entries(owner: "User", data_key: bytes, **written: datetime) -> Iterator[tuple[Entry, Writing | None]]:
+    """(entry, writing) for every entry, newest first, writing None when it can't be opened; one
+    at a time, so only one fetch of rows is held however long the journal is.
 
     `written` narrows by when entries were written (e.g. created_at__gte=...), which is kept in
     clear: only those rows are fetched and opened."""
+    return one_at_a_time(Entry.objects.filter(owner=owner, **written).select_related("legacy_prompt"), data_key)
+
+
+def readable_entries(owner: "User", data_key: bytes, **written: datetime) -> tuple[list[tuple[Entry, Writing]], int]:
+    """(entry, writing) for every entry that opens, newest first, and how many did not (see opened_entries)."""
     opened, unreadable = [], 0
-    entries = Entry.objects.filter(owner=owner, **written).select_related("legacy_prompt")
-    for entry in entries.iterator(chunk_size=500):
-        try:
-            opened.append((entry, entry.open(data_key)))
-        except Unreadable:
+    for entry, writing in opened_entries(owner, data_key, **written):
+        if writing is None:
             unreadable += 1
+        else:
+            opened.append((entry, writing))
     return opened, unreadable
-
-
-def export_document(opened: Iterable[tuple[Entry, Writing]], plan: OpenedPlan | None = None) -> dict[str, Any]:
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "entries": [
-            {
-                "id": str(entry.id),
-                "created_at": entry.created_at.isoformat(),
-                "updated_at": entry.updated_at.isoformat(),
-                "prompt": writing.prompt or None,
-                "title": writing.title,
-                "text": writing.text,
-                "distress_before": writing.distress_before,
-                "distress_after": writing.distress_after,
-                "prompt_text": writing.prompt_text,
-            }
-            for entry, writing in opened
-        ],
-    }
-    if plan:
-        row, parts = plan
-        document["safety_plan"] = {
-            "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat(),
-            **parts,
-        }
-    return document
-
-
-def export_json(opened: Iterable[tuple[Entry, Writing]], plan: OpenedPlan | None = None) -> bytes:
-    return json.dumps(export_document(opened, plan), ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def export_markdown(opened: list[tuple[Entry, Writing]], plan: OpenedPlan | None = None) -> bytes:
-    asked = questions(writing for _, writing in opened)
-    lines = ["# My Reflect journal", "", f"Exported {timezone.localtime():%d %B %Y, %H:%M}.", ""]
-    for (entry, writing), question in zip(opened, asked, strict=True):
-        lines += [
-            f"## {writing.display_title() or 'Untitled'}",
-            "",
-            f"*{timezone.localtime(entry.created_at):%d %B %Y, %H:%M}*",
-            "",
-        ]
-        if question:
-            lines += [f"> {question}", ""]
-        if writing.distress_before is not None or writing.distress_after is not None:
-            before = "–" if writing.distress_before is None else writing.distress_before
-            after = "–" if writing.distress_after is None else writing.distress_after
-            lines += [f"Feeling before: {before}/10. After: {after}/10.", ""]
-        lines += [writing.text, ""]
-    written = [(label, plan[1][name]) for name, label in SafetyPlan.PARTS if plan and plan[1][name]]
-    if written:
-        lines += ["## My plan", ""]
-        for label, text in written:
-            lines += [f"### {label}", "", text, ""]
-    return "\n".join(lines).encode("utf-8")
 
 
 def fingerprint(created_at: datetime, writing: Writing) -> str:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 SESSION_FIELD = "vault_sealed_key"
 SEEN_FIELD = "vault_last_seen"
+THERAPIST_FIELD = "vault_therapist"
 COOKIE = "key"  # a name that says nothing about Reflect to someone looking through cookies
 # Saving the session on every request would write to the database on every autosave;
 # the idle clock only needs to move this often.
@@ -75,6 +76,13 @@ class VaultSession:
     def user(self) -> User | None:
         return self.request.user if self.is_unlocked else None
 
+    @property
+    def shows_practice(self) -> bool:
+        """Whether the nav leads to the practice pages rather than the journal: written at unlock,
+        so no page asks the database again. It opens nothing: those pages ask the database who is
+        a therapist themselves, every time."""
+        return self.is_unlocked and self.request.session.get(THERAPIST_FIELD, False)
+
 
 # Sent once a journal is open, with its owner and data key: the moment other apps can tidy their
 # sealed rows (for example moving something written in clear by an older version inside the seal).
@@ -89,6 +97,10 @@ def unlock(request: HttpRequest, user: User, data_key: bytes) -> None:
     sealed = crypto.seal(cookie_key, data_key, associated_data("session", user=user.pk))
     request.session[SESSION_FIELD] = base64.b64encode(sealed).decode()
     request.session[SEEN_FIELD] = int(time.time())
+    if hasattr(user, "therapist"):
+        request.session[THERAPIST_FIELD] = True
+    else:
+        request.session.pop(THERAPIST_FIELD, None)
     request.vault.cookie_to_set = base64.urlsafe_b64encode(cookie_key).decode()
     request.vault.clear_cookie = False
     request.vault.__dict__["data_key"] = data_key

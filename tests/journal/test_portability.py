@@ -22,7 +22,7 @@ def export_document(client):
     response = client.get("/journal/export/journal.json")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     document.pop("exported_at")
     return document
 
@@ -33,7 +33,7 @@ class TestExportAndImport:
         write("second\nwith two lines", title="")
         write("third, with ünïcödé and emoji 🌱")
         exported = export_document(client)
-        raw = client.get("/journal/export/journal.json").content
+        raw = client.get("/journal/export/journal.json").getvalue()
 
         response = client.post("/journal/delete-everything/", {"confirmation": "Delete everything"})
         assert response.status_code == 302 and response.url == "/journal/setup/"
@@ -50,7 +50,7 @@ class TestExportAndImport:
 
     def test_importing_twice_recognises_duplicates(self, client, journal, write):
         write("only once")
-        raw = client.get("/journal/export/journal.json").content
+        raw = client.get("/journal/export/journal.json").getvalue()
         response = upload(client, raw)
         assert (
             "0 new entries" in response.content.decode() and "1 is already in your journal" in response.content.decode()
@@ -58,7 +58,7 @@ class TestExportAndImport:
 
     def test_duplicates_are_recognised_under_another_id(self, client, journal, write):
         write("same words")
-        document = json.loads(client.get("/journal/export/journal.json").content)
+        document = json.loads(client.get("/journal/export/journal.json").getvalue())
         document["entries"][0]["id"] = str(uuid.uuid4())
         response = upload(client, json.dumps(document).encode())
         assert "1 is already in your journal" in response.content.decode()
@@ -103,7 +103,7 @@ class TestExportAndImport:
         write("markdown body", title="Markdown title", prompt="not-my-fault")
         markdown = client.get("/journal/export/journal.md")
         assert markdown["Content-Disposition"].startswith("attachment;")
-        text = markdown.content.decode()
+        text = markdown.getvalue().decode()
         assert "## Markdown title" in text and "markdown body" in text and "> You might read this sentence" in text
         printed = client.get("/journal/print/")
         assert "no-store" in printed["Cache-Control"]
@@ -126,7 +126,7 @@ class TestExportAndImport:
 
     def test_cancelled_import_adds_nothing(self, client, journal, write):
         write("exists")
-        document = json.loads(client.get("/journal/export/journal.json").content)
+        document = json.loads(client.get("/journal/export/journal.json").getvalue())
         document["entries"][0].update(id=str(uuid.uuid4()), text="new words")
         pending = upload(client, json.dumps(document).encode()).context["pending"]
         client.post(f"/journal/import/{pending.pk}/cancel/")

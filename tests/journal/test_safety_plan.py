@@ -294,7 +294,7 @@ class TestOnlyYours:
             for url in (PLAN_URL, PRINT_URL, "/journal/export/journal.json", "/journal/export/journal.md"):
                 response = browser.get(url)
                 assert response.status_code == 200, (actor, url)
-                assert marker not in response.content.decode(), (actor, url)
+                assert marker not in response.getvalue().decode(), (actor, url)
             assert browser.post(PLAN_URL, plan(code_word=f"{actor}'s own", revision="1")).status_code == 302
         for url in (PLAN_URL, PRINT_URL):
             response = world.anonymous.get(url)

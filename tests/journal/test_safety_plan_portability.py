@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def exported(client):
-    document = json.loads(client.get("/journal/export/journal.json").content)
+    document = json.loads(client.get("/journal/export/journal.json").getvalue())
     document.pop("exported_at")
     return document
 
@@ -60,7 +60,7 @@ class TestExport:
     def test_the_markdown_export_has_a_section_for_the_plan(self, client, journal, write):
         write("an entry")
         client.post(PLAN_URL, plan(places="The library on Mill Road", code_word="teapot"))
-        text = client.get("/journal/export/journal.md").content.decode()
+        text = client.get("/journal/export/journal.md").getvalue().decode()
         section = text[text.index("## My plan") :]
         assert "### Places I can go\n\nThe library on Mill Road" in section
         assert "### A code word\n\nteapot" in section
@@ -72,7 +72,7 @@ class TestImport:
         write("an entry to keep it company")
         client.post(PLAN_URL, plan(people="Jo: 0700 000000, text first", code_word="ünïcödé 🌱"))
         before = exported(client)
-        raw = client.get("/journal/export/journal.json").content
+        raw = client.get("/journal/export/journal.json").getvalue()
         start_again(client)
         assert not SafetyPlan.objects.exists()
         response = upload(client, raw)
@@ -102,7 +102,7 @@ class TestImport:
 
     def test_the_same_plan_again_is_recognised(self, client, journal):
         client.post(PLAN_URL, plan(code_word="mine"))
-        raw = client.get("/journal/export/journal.json").content
+        raw = client.get("/journal/export/journal.json").getvalue()
         response = upload(client, raw)
         assert "Your plan is already here" in response.content.decode()
 

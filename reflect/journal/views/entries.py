@@ -4,27 +4,27 @@ Every entry is sealed with its writer's data key; these views open it with `requ
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reflect.prompts.forms import chosen_topic
-from reflect.prompts.models import Dynamic, Exercise, Prompt
 from reflect.vault.decorators import vault_required
+from reflect.vault.models import Vault
 
-from .. import portable
 from ..access import owned
-from ..answers import another_in_topic, prompt_of, prompts_by_slug
-from ..forms import SearchForm
-from ..models import ClientAssignment, Draft, Entry, Unreadable
+from ..answers import another_in_topic
+from ..forms import EntryPageForm, SearchForm
+from ..library import Library, prompt_library
+from ..models import ClientAssignment, Draft, Entry, Unreadable, Writing
+from ..paging import EntryPage, as_rows, entry_page, one_at_a_time, results_page
 from ..release import released
 
-PAGE_SIZE = 20
 JUST_SAVED = "just-saved"  # the tag on the "Saved." message that tells the entry's page it was just written
 # Feelings ratings run from 0 (calm) to 10 (the most upset a person can imagine).
 HIGH_DISTRESS = 7
@@ -34,7 +34,7 @@ RISING_DISTRESS = 2
 @vault_required
 @require_http_methods(["GET", "POST"])
 def entry_list(request: HttpRequest) -> HttpResponse:
-    """Newest first. Search is a POST so the words searched for stay out of history and logs."""
+    """Newest first, a page at a time. Search is a POST so the words searched for stay out of history and logs."""
     status = 200
     dynamic, unknown = chosen_topic(request.GET)
     if unknown:
@@ -43,45 +43,77 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.POST or None)
     searching = request.method == "POST" and search.is_valid()
     status = 400 if request.method == "POST" and not searching else status
-    key = request.vault.data_key
-    if searching or dynamic:
-        # Which prompt an entry answers is sealed inside it, like the words: open them all to choose.
-        in_topic = set(dynamic.prompts.values_list("slug", flat=True)) if dynamic else None
-        needle = search.cleaned_data["q"].casefold() if searching else ""
-        matches = [
-            (entry, writing)
-            for entry, writing in portable.readable_entries(request.user, key)[0]
-            if (in_topic is None or writing.prompt in in_topic)
-            and (needle in writing.text.casefold() or needle in writing.title.casefold())
-        ]
-        page = Paginator(matches, PAGE_SIZE).get_page(
-            search.cleaned_data.get("page") if searching else request.GET.get("page")
-        )
-        rows = [{"entry": entry, "writing": writing} for entry, writing in page]
+    library = prompt_library()
+    # Which prompt an entry answers is sealed inside it, like the words: a topic opens entries to choose.
+    in_topic = library.prompts_about(dynamic) if dynamic else None
+
+    def chosen(writing: Writing) -> bool:
+        return in_topic is None or writing.prompt in in_topic
+
+    results, page = None, None
+    if searching:
+        needle = search.cleaned_data["q"].casefold()
+
+        def found(writing: Writing) -> bool:
+            return chosen(writing) and (needle in writing.text.casefold() or needle in writing.title.casefold())
+
+        opened = one_at_a_time(owned_entries(request), request.vault.data_key)
+        results = results_page(opened, found, search.cleaned_data["page"] or 1)
+        rows = as_rows(results.rows)
     else:
-        entries = Entry.objects.filter(owner=request.user).select_related("legacy_prompt")
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = open_rows(page, key)
-    prompts = prompts_by_slug(row["writing"].prompt for row in rows if row["writing"])
+        page, status = page_asked_for(request, chosen if dynamic else None, status)
+        rows = as_rows(page.rows)
     for row in rows:
-        row["prompt"] = prompts.get(row["writing"].prompt) if row["writing"] else None
+        row["prompt"] = library.prompts.get(row["writing"].prompt) if row["writing"] else None
+    waiting = waiting_above_the_entries(request)
     return render(
         request,
         "journal/list.html",
         {
             "rows": rows,
             "page": page,
+            "results": results,
             "search": search,
             "searching": searching,
-            "dynamics": Dynamic.objects.all(),
+            "dynamics": library.dynamics,
             "dynamic": dynamic,
-            "drafts": opened_drafts(request),
-            "recovery_key_confirmed": request.user.vault.recovery_key_confirmed,
-            "assignments": opened_assignments(request),
+            "drafts": opened_drafts(request) if waiting["has_drafts"] else [],
+            "recovery_key_confirmed": waiting["recovery_key_confirmed"],
+            "assignments": opened_assignments(request, library) if waiting["has_assignments"] else [],
             "nav": "journal",
         },
         status=status,
     )
+
+
+def owned_entries(request: HttpRequest) -> QuerySet[Entry]:
+    return Entry.objects.filter(owner=request.user).select_related("legacy_prompt")
+
+
+def page_asked_for(request: HttpRequest, keep: Callable[[Writing], bool] | None, status: int) -> tuple[EntryPage, int]:
+    """The page `?older=` or `?newer=` names; the newest, saying why, when it can't be shown."""
+    asked = EntryPageForm(request.GET)
+    key = request.vault.data_key
+    if not asked.is_valid():
+        messages.info(request, EntryPageForm.UNKNOWN)
+        return entry_page(owned_entries(request), key, keep=keep), 400
+    edges = {"older_than": asked.cleaned_data["older"], "newer_than": asked.cleaned_data["newer"]}
+    page = entry_page(owned_entries(request), key, keep=keep, **edges)
+    if page is None:
+        messages.info(request, "That page of your journal has changed, so here are your newest entries.")
+        page = entry_page(owned_entries(request), key, keep=keep)
+    return page, status
+
+
+def waiting_above_the_entries(request: HttpRequest) -> dict[str, bool]:
+    """What the list shows above the entries, in one question: whether the recovery key is
+    confirmed, and whether there are drafts or a therapist's prompts to open."""
+    mine = OuterRef("owner")
+    overview = Vault.objects.filter(owner=request.user).values("recovery_key_confirmed")
+    return overview.annotate(
+        has_drafts=Exists(Draft.objects.filter(owner=mine)),
+        has_assignments=Exists(ClientAssignment.objects.filter(owner=mine)),
+    ).get()
 
 
 def opened_drafts(request: HttpRequest) -> list[dict[str, Any]]:
@@ -89,16 +121,13 @@ def opened_drafts(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"draft": draft, "writing": draft.open_or_none(request.vault.data_key)} for draft in drafts]
 
 
-def open_rows(page: Iterable[Entry], key: bytes) -> list[dict[str, Any]]:
-    return [{"entry": entry, "writing": entry.open_or_none(key)} for entry in page]
-
-
 @vault_required
 @require_safe
 def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     entry = owned(Entry.objects.select_related("legacy_prompt"), request, pk)
     writing = entry.open_or_none(request.vault.data_key)
-    prompt = prompt_of(writing)
+    library = prompt_library()
+    prompt = library.prompts.get(writing.prompt) if writing else None
     just_saved = any(JUST_SAVED in message.tags for message in messages.get_messages(request))
     return render(
         request,
@@ -112,7 +141,7 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "just_saved": just_saved,
             "another_prompt": another_in_topic(prompt) if just_saved and prompt else None,
             "offer_care": writing is not None and stirred_up(writing.distress_before, writing.distress_after),
-            "exercises": Exercise.objects.all(),
+            "exercises": library.exercises,
             "nav": "journal",
         },
     )
@@ -140,7 +169,7 @@ def delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "journal/delete.html", {"entry": entry, "writing": writing, "nav": "journal"})
 
 
-def opened_assignments(request: HttpRequest) -> list[dict[str, Any]]:
+def opened_assignments(request: HttpRequest, library: Library) -> list[dict[str, Any]]:
     """The client's assignments, decrypted, with their library prompts looked up."""
     key = request.vault.data_key
     copies = list(ClientAssignment.objects.filter(owner=request.user).select_related("assignment"))
@@ -150,8 +179,6 @@ def opened_assignments(request: HttpRequest) -> list[dict[str, Any]]:
             contents[copy.pk] = copy.open(key)
         except Unreadable:
             contents[copy.pk] = None
-    slugs = {slug for content in contents.values() if content for slug in content.get("prompts", [])}
-    prompts = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in=slugs)}
     rows = []
     for copy in copies:
         content = contents[copy.pk] or {}
@@ -161,7 +188,7 @@ def opened_assignments(request: HttpRequest) -> list[dict[str, Any]]:
             {
                 "copy": copy,
                 "content": contents[copy.pk],
-                "prompts": [prompts[slug] for slug in arrived if slug in prompts],
+                "prompts": [library.prompts[slug] for slug in arrived if slug in library.prompts],
                 "next_prompt_on": next_on,
             }
         )

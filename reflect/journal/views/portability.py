@@ -2,24 +2,27 @@
 we store. Exports are made on request and downloaded, never written on the server."""
 
 import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from reflect.prompts.models import Prompt
 from reflect.vault import session
 from reflect.vault.decorators import vault_required
 
-from .. import portable, safety_plan
+from .. import exporting, portable, safety_plan
 from ..access import owned
 from ..answers import questions
 from ..forms import DeleteEverythingForm, ImportForm
-from ..models import Entry, PendingImport, Unreadable
+from ..models import Entry, PendingImport, Unreadable, Writing
 
 # After an import, what became of the plan in the file (journal.safety_plan.restore_plan).
 PLAN_IMPORTED = {
@@ -42,29 +45,41 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+def download(content: Iterator[bytes], filename: str, content_type: str) -> StreamingHttpResponse:
+    """Sent as it is written. Whatever could go wrong has been asked before this (the plan
+    opened, the prompts looked up): once the first bytes are sent, a download can't say sorry."""
     # A plain file name: a downloads folder on a shared device should not announce what this is.
-    return HttpResponse(
+    return StreamingHttpResponse(
         content, content_type=content_type, headers={"Content-Disposition": content_disposition_header(True, filename)}
     )
 
 
 @vault_required
 @require_safe
-def export_json(request: HttpRequest) -> HttpResponse:
-    opened, _ = portable.readable_entries(request.user, request.vault.data_key)
-    plan = safety_plan.readable_plan(request.user, request.vault.data_key)
-    return download(portable.export_json(opened, plan), f"notes-{timezone.localdate()}.json", "application/json")
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    key = request.vault.data_key
+    plan = safety_plan.readable_plan(request.user, key)
+    entries = readable_one_at_a_time(request.user, key)
+    return download(exporting.export_json(entries, plan), f"notes-{timezone.localdate()}.json", "application/json")
 
 
 @vault_required
 @require_safe
-def export_markdown(request: HttpRequest) -> HttpResponse:
-    opened, _ = portable.readable_entries(request.user, request.vault.data_key)
-    plan = safety_plan.readable_plan(request.user, request.vault.data_key)
+def export_markdown(request: HttpRequest) -> StreamingHttpResponse:
+    key = request.vault.data_key
+    plan = safety_plan.readable_plan(request.user, key)
+    library = dict(Prompt.objects.values_list("slug", "text"))
+    entries = readable_one_at_a_time(request.user, key)
     return download(
-        portable.export_markdown(opened, plan), f"notes-{timezone.localdate()}.md", "text/markdown; charset=utf-8"
+        exporting.export_markdown(entries, library, plan),
+        f"notes-{timezone.localdate()}.md",
+        "text/markdown; charset=utf-8",
     )
+
+
+def readable_one_at_a_time(owner: User, key: bytes) -> Iterator[tuple[Entry, Writing]]:
+    # An entry that can't be opened is left out, as it always was; the rest are still sent.
+    return ((entry, writing) for entry, writing in portable.opened_entries(owner, key) if writing is not None)
 
 
 @vault_required

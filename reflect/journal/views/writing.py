@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reflect.prompts.models import Exercise, Prompt
+from reflect.prompts.models import Prompt
 from reflect.safety.views import error_page
 from reflect.vault.decorators import vault_required
 
 from ..access import owned
-from ..answers import prompt_of, prompts_by_slug
 from ..forms import WRITING_FIELDS, EntryForm, WritingLinkForm
+from ..library import prompt_library
 from ..models import ClientAssignment, Draft, Entry, Unreadable, Writing
 from .entries import JUST_SAVED, opened_drafts
 
@@ -41,7 +41,7 @@ def writing_context(
         "entry": entry,
         "offered_draft": offered_draft,
         "conflict": conflict,
-        "exercises": Exercise.objects.all(),
+        "exercises": prompt_library().exercises,
         "autosave_seconds": settings.REFLECT_AUTOSAVE_SECONDS,
         "nav": "journal",
     }
@@ -82,7 +82,7 @@ def write(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST)
         valid = form.is_valid()
-        prompt = prompts_by_slug([form.cleaned_data.get("prompt") or ""]).get(form.cleaned_data.get("prompt"))
+        prompt = prompt_library().prompts.get(form.cleaned_data.get("prompt") or "")
         copy, prompt_text = therapist_prompt(
             request, form.cleaned_data.get("assignment"), form.cleaned_data.get("custom")
         )
@@ -109,7 +109,7 @@ def write(request: HttpRequest) -> HttpResponse:
         return prompt_not_found(request)
     asked = link.cleaned_data
     copy, prompt_text = therapist_prompt(request, asked["assignment"], asked["custom"])
-    prompt = prompts_by_slug([asked["prompt"] or ""]).get(asked["prompt"])
+    prompt = prompt_library().prompts.get(asked["prompt"] or "")
     if copy:
         form = EntryForm(
             initial={
@@ -128,7 +128,7 @@ def write(request: HttpRequest) -> HttpResponse:
     draft = continued_draft(request, asked["draft"])
     if draft:
         initial = draft_initial(request, draft)
-        prompt = prompts_by_slug([initial.get("prompt", "")]).get(initial.get("prompt", ""))
+        prompt = prompt_library().prompts.get(initial.get("prompt", ""))
         form = EntryForm(initial=initial)
         return render(request, "journal/write.html", writing_context(request, form, prompt=prompt))
     offered = next(
@@ -198,7 +198,7 @@ def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     except Unreadable:
         messages.error(request, "This entry can't be opened, so it can't be edited. It may have been damaged.")
         return redirect("journal:detail", pk=entry.pk)
-    prompt = prompt_of(saved)
+    prompt = prompt_library().prompts.get(saved.prompt)
     if request.method == "POST":
         form = EntryForm(request.POST)
         if not form.is_valid():
