@@ -11,7 +11,7 @@ PGPORT ?= 54329
 PGROOT ?= /tmp/reflect-postgres
 PG_URL = postgres://reflect@127.0.0.1:$(PGPORT)/reflect
 
-.PHONY: run test test-postgres lint bench bench-http wrk content clean postgres practice
+.PHONY: run test test-postgres lint bench bench-http wrk content clean postgres practice stylesheet lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Reflect needs Python 3.11 or newer")'
@@ -24,7 +24,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-content: $(VENV)/.installed
+# The one stylesheet (reflect/stylesheet.py): the Bootstrap rules our pages use, then reflect.css.
+stylesheet: $(VENV)/.installed
+	$(PY) -m reflect.stylesheet
+
+content: $(VENV)/.installed stylesheet
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -75,7 +79,7 @@ postgres:
 	echo "PostgreSQL is running: DATABASE_URL=$(PG_URL)"
 
 # The browser tests drive the same pages whatever the database: `make test` runs them, on SQLite.
-test-postgres: $(VENV)/.installed-test postgres
+test-postgres: $(VENV)/.installed-test stylesheet postgres
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -m "not browser"
 
 # The practice profile, locally, for trying it out: plain HTTP on 127.0.0.1, so secure cookies
@@ -85,7 +89,7 @@ PRACTICE_ENV = REFLECT_PROFILE=practice DATABASE_URL=$(PG_URL) REFLECT_SSL_REDIR
 THERAPIST_PASSPHRASE ?= practice trial passphrase
 
 practice: PRACTICE_KEY := $(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
-practice: $(VENV)/.installed postgres
+practice: $(VENV)/.installed stylesheet postgres
 	$(PRACTICE_ENV) $(PY) manage.py migrate --noinput
 	$(PRACTICE_ENV) $(PY) manage.py load_content
 	$(PRACTICE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

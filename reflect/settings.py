@@ -224,7 +224,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("REFLECT_STATIC_ROOT", BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]  # build/static: reflect/stylesheet.py
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -286,7 +286,7 @@ SESSION_COOKIE_AGE = REFLECT_IDLE_LOCK_MINUTES * 60
 REFLECT_AUTOSAVE_SECONDS = env_int("REFLECT_AUTOSAVE_SECONDS", 3, minimum=1)
 REFLECT_ENTRY_MAX_CHARS = 100_000
 REFLECT_ASSIGNMENT_DAYS = env_int("REFLECT_ASSIGNMENT_DAYS", 30, minimum=1)
-# Argon2id for the passphrase: about 0.3 s per unlock on a 2-core machine. Stored beside each
+# Argon2id for the passphrase: about 0.5 s per unlock, on one core. Stored beside each
 # wrapped key, so raising these later only affects passphrases set from then on.
 REFLECT_ARGON2_TIME_COST = env_int("REFLECT_ARGON2_TIME_COST", 4, minimum=1)
 REFLECT_ARGON2_PARALLELISM = env_int("REFLECT_ARGON2_PARALLELISM", 2, minimum=1)

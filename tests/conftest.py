@@ -96,6 +96,15 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(line)
 
 
+def pytest_configure(config):
+    """The one stylesheet pages link, built from the templates and CSS as they are now, before any
+    test runs (once: pytest-xdist's workers find it built). `make` builds it too (reflect/stylesheet.py)."""
+    if not hasattr(config, "workerinput"):
+        from reflect import stylesheet
+
+        stylesheet.main()
+
+
 @pytest.fixture
 def journal(client, db):
     """A personal journal, set up through the views and unlocked; returns the recovery key."""

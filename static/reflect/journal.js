@@ -1,4 +1,5 @@
-/* Journal: keep drafts safe when a page is left in a hurry, print buttons, and lock when idle.
+/* Journal: keep drafts safe when a page is left in a hurry, the time box, and print and copy buttons.
+   Only pages with one of these load it; the idle lock lives in safety.js, on every page.
    Everything here is an extra: without JavaScript, writing and saving work as plain forms. */
 (function () {
   "use strict";
@@ -111,22 +112,21 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") { saveOnLeave(); }
     });
-    // Quick exit: the draft goes with the lock, in one request, so the lock can't overtake it.
+    // Quick exit and the idle lock (safety.js): the draft goes with the lock, in one request, so
+    // the lock can't overtake it.
     document.addEventListener("reflect:exit", function (event) {
       leaving = true;
       event.detail.url = form.getAttribute("data-leave-url");
       event.detail.body = body();
     });
-
-    return {
-      lockWithDraft: function (fallbackUrl, then) {
-        leaving = true;
-        window.reflectSendThen(form.getAttribute("data-lock-url"), body(), fallbackUrl, then);
-      }
-    };
+    document.addEventListener("reflect:idle-lock", function (event) {
+      leaving = true;
+      event.detail.url = form.getAttribute("data-lock-url");
+      event.detail.body = body();
+    });
   }
 
-  var drafts = form ? keepDrafts(form) : null;
+  if (form) { keepDrafts(form); }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
     button.addEventListener("click", function () { window.print(); });
@@ -165,29 +165,4 @@
       }, minutes * 60 * 1000) : null;
     });
   });
-
-  // Lock after a while with no activity, on screen as well as on the server.
-  var body = document.body;
-  var idleSeconds = parseInt(body.getAttribute("data-idle-lock-seconds"), 10);
-  var lockUrl = body.getAttribute("data-lock-url");
-  if (idleSeconds > 0 && lockUrl) {
-    var timer;
-    var lockNow = function () {
-      document.documentElement.classList.add("exiting");
-      var unlockPage = function () { window.location.replace(body.getAttribute("data-unlock-url")); };
-      if (drafts) {
-        drafts.lockWithDraft(lockUrl, unlockPage);
-      } else {
-        window.reflectSendThen(lockUrl, null, lockUrl, unlockPage);
-      }
-    };
-    var restart = function () {
-      clearTimeout(timer);
-      timer = setTimeout(lockNow, idleSeconds * 1000);
-    };
-    ["keydown", "pointerdown", "input", "scroll"].forEach(function (name) {
-      window.addEventListener(name, restart, { passive: true, capture: true });
-    });
-    restart();
-  }
 }());

@@ -1,5 +1,6 @@
 /* Quick exit: hide first, then lock and leave, leaving as little behind as we can.
-   The link works without this script; this only makes it faster and adds the shortcut. */
+   The link works without this script; this only makes it faster and adds the shortcut.
+   Every page loads this, so the idle lock lives here too. */
 (function () {
   "use strict";
 
@@ -29,7 +30,32 @@
       post(false).then(answered, lockWithoutIt);
     });
   }
-  window.reflectSendThen = sendThen;
+
+  // Lock after a while with no activity, on screen as well as on the server, on every page opened
+  // while the journal is unlocked. A writing page fills in `lock` with its draft and where to send
+  // it (journal.js), as it does for quick exit.
+  var body = document.body;
+  var idleSeconds = parseInt(body.getAttribute("data-idle-lock-seconds"), 10);
+  var lockUrl = body.getAttribute("data-lock-url");
+  if (idleSeconds > 0 && lockUrl) {
+    var idleTimer;
+    var lockNow = function () {
+      document.documentElement.classList.add("exiting");
+      var lock = { url: lockUrl, body: null };
+      document.dispatchEvent(new CustomEvent("reflect:idle-lock", { detail: lock }));
+      sendThen(lock.url, lock.body, lockUrl, function () {
+        window.location.replace(body.getAttribute("data-unlock-url"));
+      });
+    };
+    var restart = function () {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(lockNow, idleSeconds * 1000);
+    };
+    ["keydown", "pointerdown", "input", "scroll"].forEach(function (name) {
+      window.addEventListener(name, restart, { passive: true, capture: true });
+    });
+    restart();
+  }
 
   var button = document.getElementById("quick-exit");
   if (!button) { return; }
