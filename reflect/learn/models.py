@@ -66,6 +66,9 @@ class ContentVersion(models.Model):
 
     number = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"content version {self.number}"
+
     @classmethod
     def current(cls) -> int:
         return cls.objects.values_list("number", flat=True).first() or 0
