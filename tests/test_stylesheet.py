@@ -144,6 +144,9 @@ def test_the_built_stylesheet_is_what_building_now_gives():
     assert built_css() == stylesheet.build(), "site.css is stale: run `python -m reflect.stylesheet` (make does)"
 
 
+THIS_FILE = Path(__file__).relative_to(settings.BASE_DIR).as_posix()
+
+
 def test_the_built_stylesheet_is_never_committed():
     """It is made from Bootstrap at install time: neither it nor any copy of Bootstrap is in the repository."""
     if not Path(settings.BASE_DIR, ".git").exists():
@@ -151,7 +154,8 @@ def test_the_built_stylesheet_is_never_committed():
     ignored = subprocess.run(["git", "check-ignore", "-q", str(BUILT)], cwd=settings.BASE_DIR, check=False)
     assert ignored.returncode == 0
     copies = subprocess.run(
-        ["git", "grep", "-l", "-e", "The Bootstrap Authors", "-e", "--bs-btn-padding-x"],
+        # This file names what it looks for, so it is left out of the search.
+        ["git", "grep", "-l", "-e", "The Bootstrap Authors", "-e", "--bs-btn-padding-x", "--", ".", f":!{THIS_FILE}"],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
