@@ -10,12 +10,15 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from reflect.programmes.models import FollowedProgramme, Programme, ProgrammeStep
 from reflect.prompts.models import Prompt
 
 from .conftest import at_once, opened
+from .practice.conftest import make_therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +76,16 @@ def test_the_prompt_library_leads_to_the_programmes_and_each_programme_to_its_pr
     assert links == sorted(links), "the steps are in the programme's order"
     assert programme.description in html.unescape(page)
     assert programme.clinician_note not in html.unescape(page), "like the prompts' notes, for therapists only"
+
+
+def test_a_therapist_sees_the_programme_note_without_asking_the_database_who_they_are(settings):
+    settings.PRACTICE = True
+    therapist = make_therapist("sam")
+    programme = Programme.objects.first()
+    with CaptureQueriesContext(connection) as queries:
+        page = html.unescape(therapist.get(programme.get_absolute_url()).content.decode())
+    assert programme.clinician_note in page
+    assert not [query for query in queries if "practice_therapist" in query["sql"]]
 
 
 def test_a_programme_that_does_not_exist_is_a_404(client):
