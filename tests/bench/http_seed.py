@@ -15,48 +15,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import django
+from words import WORDS, WORDS_PER_ENTRY
 
 PASSPHRASE = "maple kettle river tuesday"
-WORDS_PER_ENTRY = 300
 # Every 1,000th entry has this word, for the search under load.
 SEARCHED_WORD = "lighthouse"
-WORDS = [
-    "quiet",
-    "morning",
-    "river",
-    "kettle",
-    "window",
-    "letter",
-    "garden",
-    "promise",
-    "evening",
-    "shadow",
-    "careful",
-    "tired",
-    "hopeful",
-    "gentle",
-    "walk",
-    "door",
-    "kitchen",
-    "phone",
-    "sister",
-    "friend",
-    "doctor",
-    "work",
-    "rain",
-    "coffee",
-    "breath",
-    "tight",
-    "chest",
-    "calm",
-    "sorry",
-    "again",
-    "better",
-    "maybe",
-    "tomorrow",
-    "enough",
-    "safe",
-]
 
 
 def client():

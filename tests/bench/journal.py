@@ -15,9 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from common import start_django, timed
+from words import WORDS, WORDS_PER_ENTRY
 
 ENTRIES = 10_000
-WORDS_PER_ENTRY = 300
 PASSPHRASE = "maple kettle river tuesday"
 
 
@@ -53,44 +53,7 @@ def main():
     unlock, _ = timed(unlock_through_the_view, 5)
     rows.append(("unlock: whole request (lock, then unlock)", f"{unlock * 1000:.0f} ms"))
 
-    words = [
-        "quiet",
-        "morning",
-        "river",
-        "kettle",
-        "window",
-        "letter",
-        "garden",
-        "promise",
-        "evening",
-        "shadow",
-        "careful",
-        "tired",
-        "hopeful",
-        "gentle",
-        "walk",
-        "door",
-        "kitchen",
-        "phone",
-        "sister",
-        "friend",
-        "doctor",
-        "work",
-        "rain",
-        "coffee",
-        "breath",
-        "tight",
-        "chest",
-        "calm",
-        "sorry",
-        "again",
-        "better",
-        "maybe",
-        "tomorrow",
-        "enough",
-        "safe",
-    ]
-    body = lambda: " ".join(random.choices(words, k=WORDS_PER_ENTRY))  # noqa: E731
+    body = lambda: " ".join(random.choices(WORDS, k=WORDS_PER_ENTRY))  # noqa: E731
 
     save, _ = timed(lambda: client.post("/journal/write/", {"text": body(), "title": "A day"}), 20)
     rows.append(("save one entry (request)", f"{save * 1000:.1f} ms"))
