@@ -12,26 +12,12 @@ from django.conf import settings
 from reflect.learn.models import Section
 from reflect.programmes.models import Programme
 from reflect.prompts.models import Dynamic, Prompt
+from tests.pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(settings.BASE_DIR, "templates")
 JOURNAL_JS = Path(settings.BASE_DIR, "static", "reflect", "journal.js")
-
-PUBLIC_PAGES = [
-    "/",
-    "/learn/what-is-trauma-bonding/",
-    "/learn/references/",
-    "/reflect/",
-    "/reflect/topics/fear-of-abandonment/",
-    "/reflect/prompts/not-my-fault/",
-    "/reflect/ground/",
-    "/reflect/programmes/",
-    "/help/",
-    "/settings/",
-    "/cover-your-tracks/",
-    "/journal/what-we-store/",
-]
 
 
 def scripts(html: str) -> list[str]:

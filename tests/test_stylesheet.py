@@ -19,27 +19,13 @@ from django.contrib.staticfiles import finders
 from django.template import Context, Template
 
 from reflect import stylesheet
+from tests.pages import MISSING_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
 BUILT = Path(settings.BASE_DIR, "build", "static", "reflect", "site.css")
 LIMIT = 12 * 1024  # gzip-compressed, the way WhiteNoise sends it
 
-PUBLIC_PAGES = [
-    "/",
-    "/learn/what-is-trauma-bonding/",
-    "/learn/references/",
-    "/reflect/",
-    "/reflect/topics/fear-of-abandonment/",
-    "/reflect/prompts/not-my-fault/",
-    "/reflect/ground/",
-    "/reflect/programmes/",
-    "/help/",
-    "/settings/",
-    "/cover-your-tracks/",
-    "/journal/what-we-store/",
-    "/no-such-page/",
-]
 JOURNAL_PAGES = [
     "/journal/",
     "/journal/write/?prompt=not-my-fault",
@@ -117,7 +103,7 @@ def classes_from_crispy_forms() -> set[str]:
 
 def classes_on_rendered_pages(client, journal, write) -> set[str]:
     entry = write("A few words for the stylesheet test.", title="A title", distress_before="3", distress_after="6")
-    pages = [client.get(url) for url in [*PUBLIC_PAGES, *JOURNAL_PAGES, f"/journal/entries/{entry}/"]]
+    pages = [client.get(url) for url in [*PUBLIC_PAGES, MISSING_PAGE, *JOURNAL_PAGES, f"/journal/entries/{entry}/"]]
     # Forms sent back with their problems showing.
     pages.append(client.post("/journal/write/", {"text": "", "distress_before": "11"}))
     pages.append(client.post("/journal/settings/passphrase/", {"current_passphrase": "wrong"}))

@@ -8,25 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.pages import MISSING_PAGE, PUBLIC_PAGES
+
 from .helpers import set_up_journal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PAGES = [
-    "/",
-    "/learn/how-the-bond-grows/",
-    "/learn/references/",
-    "/reflect/",
-    "/reflect/topics/fear-of-abandonment/",
-    "/reflect/prompts/not-my-fault/",
-    "/reflect/ground/",
-    "/reflect/programmes/",
-    "/help/",
-    "/settings/",
-    "/cover-your-tracks/",
-    "/journal/what-we-store/",
-    "/no-such-page/",
-]
 JOURNAL_PAGES = [
     "/journal/",
     "/journal/entries/{entry}/",
@@ -145,7 +132,11 @@ def test_pages_look_the_same_on_a_desktop(site, browser):
 def test_pages_look_the_same_as_with_the_whole_of_bootstrap(site, browser):
     context = browser.new_context(viewport={"width": 375, "height": 900})
     page = context.new_page()
-    found = [difference for url in [*PUBLIC_PAGES, "/journal/setup/"] for difference in compare(page, site, url)]
+    found = [
+        difference
+        for url in [*PUBLIC_PAGES, MISSING_PAGE, "/journal/setup/"]
+        for difference in compare(page, site, url)
+    ]
     page.fill("#id_new_passphrase", "short")
     page.click("button[type=submit]")
     found += compare(page, site, None)  # a form with its problems showing

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from reflect.journal.models import Draft
+from tests.pages import MISSING_PAGE, PUBLIC_PAGES
 
 from .helpers import PASSPHRASE, accessibility, set_up_journal, wait_until
 from .test_practice import THERAPIST, sign_in
@@ -17,21 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Width and height of small, common phone screens, in CSS pixels.
 PHONES = {320: 568, 375: 667, 414: 896}
 
-# Pages anyone can open.
-PUBLIC_PAGES = [
-    "/",
-    "/learn/how-the-bond-grows/",
-    "/learn/references/",
-    "/reflect/",
-    "/reflect/topics/fear-of-abandonment/",
-    "/reflect/prompts/not-my-fault/",
-    "/reflect/ground/",
-    "/help/",
-    "/settings/",
-    "/cover-your-tracks/",
-    "/journal/what-we-store/",
-    "/no-such-page/",
-]
 
 # Journal pages, opened while it is unlocked and holds a draft and the ENTRIES below: {long_entry}
 # has a title and text that are each one long unbroken word or web address.
@@ -200,7 +186,7 @@ def leave_a_draft(page, site):
 @pytest.mark.parametrize("width", PHONES)
 def test_personal_pages_fit_a_phone(site, browser, width):
     context, page = on_a_phone(browser, width)
-    found = [misfit for url in [*PUBLIC_PAGES, "/journal/setup/"] for misfit in visit(page, site, url)]
+    found = [misfit for url in [*PUBLIC_PAGES, MISSING_PAGE, "/journal/setup/"] for misfit in visit(page, site, url)]
     page.fill("#id_new_passphrase", PASSPHRASE)
     page.fill("#id_new_passphrase_again", PASSPHRASE)
     page.click("button[type=submit]")
