@@ -20,48 +20,91 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
-from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from reflect.learn.models import ContentVersion
 from reflect.safety.shell import chosen_country, preferences
+from reflect.vault.session import COOKIE as VAULT_COOKIE
 
 View = Callable[..., HttpResponse]
-# (Content-Type, the page, the page compressed with gzip)
-Page = tuple[str, bytes, bytes]
+GetResponse = Callable[[HttpRequest], HttpResponse]
+Headers = list[tuple[str, str]]
+# The page ready to send, as it is and compressed with gzip: {gzip?: (headers, body)}.
+Page = dict[bool, tuple[Headers, bytes]]
+# Headers that differ between the two ways a kept page is sent, written for each.
+SENDING_HEADERS = {"Content-Length", "Content-Encoding", "Vary"}
 
 
 def public_page(view: View) -> View:
-    """Serves the view's page from the cache when it can be shared (see above)."""
+    """Serves the view's page from the cache when it can be shared (see above), and otherwise
+    marks a page that can be kept, which `keep_public_pages` then keeps on its way out."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_be_shared(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        page = cache.get(key)
-        if page is None:
-            response = view(request, *args, **kwargs)
-            if not can_be_kept(response):
-                return response
-            page = (response["Content-Type"], response.content, compress_string(response.content))
-            cache.set(key, page, settings.REFLECT_PUBLIC_PAGE_SECONDS)
-        return served(request, page)
+        if (page := cache.get(key)) is not None:
+            return served(request, page)
+        response = view(request, *args, **kwargs)
+        response.keep_as = key
+        return response
 
     return wrapper
 
 
-def can_be_shared(request: HttpRequest) -> bool:
+def keep_public_pages(get_response: GetResponse) -> GetResponse:
+    """Keeps the pages `public_page` marked, with the headers the middleware below it added; and
+    serves a kept page at once to a visitor who brings nothing of their own, before sessions,
+    sign-in and CSRF are looked at, since for such a visitor they would change nothing.
+
+    Sits below the middleware that adds the headers every response gets (security, the tip
+    cookie), so a page served from here still gets them; a page is kept only without cookies."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if brings_nothing_of_their_own(request) and (page := cache.get(page_key(request))) is not None:
+            return served(request, page)
+        response = get_response(request)
+        key = getattr(response, "keep_as", None)
+        if key is None or not can_be_kept(response):
+            return response
+        page = ready_to_send(response)
+        cache.set(key, page, settings.REFLECT_PUBLIC_PAGE_SECONDS)
+        return served(request, page)
+
+    return middleware
+
+
+def brings_nothing_of_their_own(request: HttpRequest) -> bool:
+    """True when the page this visitor would see is the shared one, judged from the request alone:
+    no session (so no unlocked journal and no message kept there), no key to a journal, no message
+    in a cookie, and an address and host Reflect answers for."""
+    if not can_be_shared_by_address(request):
+        return False
+    if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, VAULT_COOKIE, CookieStorage.cookie_name)):
+        return False
+    try:
+        request.get_host()  # a host not in ALLOWED_HOSTS gets the usual 400 from the full path
+    except DisallowedHost:
+        return False
+    return True
+
+
+def can_be_shared_by_address(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
-        and "HX-Request" not in request.headers
-        and not request.vault.is_unlocked
-        and not len(get_messages(request))
+        and "HTTP_HX_REQUEST" not in request.META
     )
+
+
+def can_be_shared(request: HttpRequest) -> bool:
+    return can_be_shared_by_address(request) and not request.vault.is_unlocked and not len(get_messages(request))
 
 
 def can_be_kept(response: HttpResponse) -> bool:
@@ -84,14 +127,17 @@ def page_key(request: HttpRequest) -> str:
     return "public-page:" + hashlib.sha256("\n".join(what_differs).encode()).hexdigest()
 
 
-def served(request: HttpRequest, page: Page) -> HttpResponse:
-    content_type, body, compressed = page
-    response = HttpResponse(content_type=content_type)
-    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-        response.content = compressed
-        response["Content-Encoding"] = "gzip"
-    else:
-        response.content = body
+def ready_to_send(response: HttpResponse) -> Page:
+    kept = [(name, value) for name, value in response.items() if name not in SENDING_HEADERS]
     # The same address gives another page to another country, display choice or encoding.
-    patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
-    return response
+    kept.append(("Vary", "Accept-Encoding, Cookie"))
+    compressed = compress_string(response.content)
+    return {
+        False: ([*kept, ("Content-Length", str(len(response.content)))], response.content),
+        True: ([*kept, ("Content-Encoding", "gzip"), ("Content-Length", str(len(compressed)))], compressed),
+    }
+
+
+def served(request: HttpRequest, page: Page) -> HttpResponse:
+    headers, body = page[bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))]
+    return HttpResponse(body, headers=headers)

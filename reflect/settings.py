@@ -168,6 +168,7 @@ MIDDLEWARE = [
     "reflect.safety.middleware.security_headers",
     "reflect.safety.middleware.shell_cookies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reflect.public_pages.keep_public_pages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "reflect.safety.csrf.fetch_metadata_origin",

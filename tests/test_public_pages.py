@@ -140,3 +140,39 @@ def test_a_page_with_a_message_is_never_kept(client):
     with_message = client.get("/").content.decode()
     assert "checked numbers for that place" in with_message
     assert "checked numbers for that place" not in client.get("/").content.decode()
+
+
+def test_a_kept_page_is_sent_with_the_headers_it_was_rendered_with(client):
+    client.cookies[TIP_COOKIE] = "1"
+    rendered = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    kept = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert kept.content == rendered.content
+    assert dict(kept.headers) == dict(rendered.headers)
+    for header in ["X-Frame-Options", "Content-Security-Policy", "Referrer-Policy", "Content-Length"]:
+        assert header in kept.headers
+    assert int(kept["Content-Length"]) == len(kept.content)
+    plain = client.get("/")
+    assert int(plain["Content-Length"]) == len(plain.content) == len(gzip.decompress(kept.content))
+
+
+def test_a_kept_page_is_served_before_sessions_and_sign_in_are_looked_at(client, django_assert_num_queries):
+    client.cookies[TIP_COOKIE] = "1"
+    client.get("/")
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert not hasattr(response.wsgi_request, "session")  # no middleware below the cache ran
+
+
+def test_a_leftover_journal_cookie_still_hears_that_the_journal_locked(client):
+    client.cookies[TIP_COOKIE] = "1"
+    client.get("/")
+    client.cookies["key"] = "left over from an unlock whose session has ended"
+    response = client.get("/")
+    assert "locked itself after a while" in response.content.decode()
+    assert response.cookies["key"]["max-age"] == 0
+
+
+def test_a_host_reflect_does_not_answer_for_gets_a_400_even_for_a_kept_page(client):
+    client.cookies[TIP_COOKIE] = "1"
+    client.get("/")
+    assert client.get("/", HTTP_HOST="elsewhere.example").status_code == 400

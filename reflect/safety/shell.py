@@ -27,7 +27,9 @@ def chosen_country(request: HttpRequest) -> str:
         return remembered
     if is_known(settings.REFLECT_DEFAULT_COUNTRY):
         return settings.REFLECT_DEFAULT_COUNTRY
-    return country_from_accept_language(request.headers.get("Accept-Language", "")) or INTERNATIONAL
+    # META, not request.headers: this runs for every page served from the cache, and building
+    # request.headers reads through every header, a fifth of the time such a page takes.
+    return country_from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")) or INTERNATIONAL
 
 
 def country_choices() -> list[tuple[str, str]]:

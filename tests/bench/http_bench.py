@@ -43,15 +43,19 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="rounds over all targets (3)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--entries", type=int, default=10_000, help="entries in the large journal (10,000)")
-    parser.add_argument("--only", default="pages,storm,export,search", help="any of pages, storm, export, search")
+    parser.add_argument(
+        "--only",
+        default="pages,storm,export,search",
+        help="any of pages, storm, export, search; or public: the public pages alone",
+    )
     parser.add_argument("--json", type=Path, help="also write every number here")
     found = parser.parse_args()
     found.app = found.app.resolve()
     found.only = set(found.only.split(","))
     if not (found.app / "reflect" / "wsgi.py").exists():
         parser.error(f"{found.app} is not a Reflect tree")
-    if found.only - {"pages", "storm", "export", "search"} or found.rounds < 1 or found.seconds < 1:
-        parser.error("--only takes pages, storm, export, search; --rounds and --seconds at least 1")
+    if found.only - {"pages", "public", "storm", "export", "search"} or found.rounds < 1 or found.seconds < 1:
+        parser.error("--only takes pages, public, storm, export, search; --rounds and --seconds at least 1")
     return found
 
 
@@ -115,7 +119,7 @@ def targets(options, installs: dict, servers: dict, cookies: dict) -> list[dict]
         for label, key in zip(public, keys, strict=True)
     ]
     if "pages" not in options.only:
-        return chosen[:1]  # `/` alone: the baseline of the scenarios
+        return chosen if "public" in options.only else chosen[:1]  # `/` alone: the scenarios' baseline
     many = f"{installs['large']['entries']:,}"
     chosen.append({"label": f"journal list, {SMALL_JOURNAL} entries", "server": "small", "path": pages["list"]})
     large = installs["large"]["pages"]
