@@ -1,7 +1,7 @@
 """Pages carry only what they use, and lose nothing by it: with the one built stylesheet every element
 looks exactly as it did with the whole of Bootstrap and reflect.css (every page on a phone, those
-whose layout changes with the width on a desktop; light, dark and on paper), and the idle lock
-still runs on unlocked pages that no longer load journal.js."""
+whose layout changes with the width on a desktop; light and dark, and on paper the pages made to be
+printed), and the idle lock still runs on unlocked pages that no longer load journal.js."""
 
 import re
 
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.pages import MISSING_PAGE, PUBLIC_PAGES
 
-from .helpers import set_up_journal
+from .helpers import PASSPHRASE, set_up_journal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,27 +84,33 @@ WHOLE_BOOTSTRAP = """async () => {
 }"""
 
 MODES = {"light": {"color_scheme": "light"}, "dark": {"color_scheme": "dark"}, "paper": {"media": "print"}}
+ON_SCREEN = ["light", "dark"]
+# Paper costs as much as both screens together, and only pages made to be printed need it: the page
+# is as wide on paper whatever the screen, and Bootstrap's only rules for paper are its d-print
+# classes (reflect.css, kept whole, has the rest).
+ON_SCREEN_AND_PAPER = [*ON_SCREEN, "paper"]
+PAPER_PAGES = ["/journal/print/", "/journal/looking-back/?range=all", "/journal/safety-plan/print/"]
 
 
-def keep_styles_in_every_mode(page, stylesheet):
-    for mode, media in MODES.items():
-        page.emulate_media(**{"media": "screen", "reduced_motion": "reduce", **media})
+def keep_styles_in_every_mode(page, stylesheet, modes):
+    for mode in modes:
+        page.emulate_media(**{"media": "screen", "reduced_motion": "reduce", **MODES[mode]})
         page.evaluate(KEEP_COMPUTED_STYLES, f"{stylesheet} {mode}")
     page.emulate_media(media="screen", color_scheme="light", reduced_motion="no-preference")
 
 
-def compare(page, site, url):
+def compare(page, site, url, modes=ON_SCREEN):
     """How the page now open (or at `url`) looks different with the whole of Bootstrap, mode by mode."""
     if url is not None:
         page.goto(site + url)
     url = page.url.removeprefix(site)
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page.content()) == ["/static/reflect/site.css"]
-    keep_styles_in_every_mode(page, "built")
+    keep_styles_in_every_mode(page, "built", modes)
     page.evaluate(WHOLE_BOOTSTRAP)
-    keep_styles_in_every_mode(page, "whole")
+    keep_styles_in_every_mode(page, "whole", modes)
     return [
         f"{url}, {mode}, {difference}"
-        for mode in MODES
+        for mode in modes
         for difference in page.evaluate(DIFFERENCES, [f"whole {mode}", f"built {mode}"])
     ]
 
@@ -140,7 +146,14 @@ def test_pages_look_the_same_as_with_the_whole_of_bootstrap(site, browser):
     page.fill("#id_new_passphrase", "short")
     page.click("button[type=submit]")
     found += compare(page, site, None)  # a form with its problems showing
-    set_up_journal(page, site)
+    page.goto(site + "/journal/")
+    page.fill("#id_new_passphrase", PASSPHRASE)
+    page.fill("#id_new_passphrase_again", PASSPHRASE)
+    page.click("button[type=submit]")
+    found += compare(page, site, None, ON_SCREEN_AND_PAPER)  # the recovery key, made to be printed
+    page.check("#id_saved")
+    page.click("text=Continue to my journal")
+    page.wait_for_url(site + "/journal/")
     page.goto(site + "/journal/write/?prompt=not-my-fault")
     page.fill("#id_text", "A few words to look at.")
     page.select_option("#id_distress_after", "8")
@@ -149,7 +162,7 @@ def test_pages_look_the_same_as_with_the_whole_of_bootstrap(site, browser):
     entry = page.url.rstrip("/").rsplit("/", 1)[1]
     found += compare(page, site, None)  # the saved entry, with the care panel
     for url in JOURNAL_PAGES:
-        found += compare(page, site, url.format(entry=entry))
+        found += compare(page, site, url.format(entry=entry), ON_SCREEN_AND_PAPER if url in PAPER_PAGES else ON_SCREEN)
     page.goto(site + "/journal/write/")
     page.fill("#id_text", "x")
     page.select_option("#id_distress_before", "3")
