@@ -11,6 +11,11 @@ is a message to show, never for an address with a query string (whatever that sa
 in the page). Shared pages carry no CSRF token either: the footer's forms are checked by
 `Sec-Fetch-Site` instead. That is also why compressing them is safe: BREACH needs a secret and
 reflected input together in one compressed response, and a shared page has neither.
+
+Two places serve a kept page. `keep_public_pages`, a middleware above sessions, sign-in and CSRF,
+serves it to a visitor who brings no session, journal key or message: for them those layers would
+change nothing, and skipping them brings such a page close to a bare Django view's cost. Every
+other visitor reaches the view, where `@public_page` asks the session whether the page fits them.
 """
 
 import hashlib
