@@ -1,4 +1,5 @@
-"""The pages anyone can open, by address: one list for every test that visits them all."""
+"""The pages anyone can open, and an open journal's pages, by address: one list for every test
+that visits them all."""
 
 PUBLIC_PAGES = [
     "/",
@@ -16,3 +17,16 @@ PUBLIC_PAGES = [
 ]
 # A page that isn't there still has the whole shell (quick exit, help, the stylesheet).
 MISSING_PAGE = "/no-such-page/"
+# An open journal's pages; {entry} is one of its entries.
+JOURNAL_PAGES = [
+    "/journal/",
+    "/journal/entries/{entry}/",
+    "/journal/write/?prompt=not-my-fault",
+    "/journal/export/",
+    "/journal/print/",
+    "/journal/settings/",
+    "/journal/delete-everything/",
+    "/journal/looking-back/?range=all",
+    "/journal/safety-plan/",
+    "/journal/safety-plan/print/",
+]

@@ -19,24 +19,12 @@ from django.contrib.staticfiles import finders
 from django.template import Context, Template
 
 from reflect import stylesheet
-from tests.pages import MISSING_PAGE, PUBLIC_PAGES
+from tests.pages import JOURNAL_PAGES, MISSING_PAGE, PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
 BUILT = Path(settings.BASE_DIR, "build", "static", "reflect", "site.css")
 LIMIT = 12 * 1024  # gzip-compressed, the way WhiteNoise sends it
-
-JOURNAL_PAGES = [
-    "/journal/",
-    "/journal/write/?prompt=not-my-fault",
-    "/journal/export/",
-    "/journal/print/",
-    "/journal/settings/",
-    "/journal/delete-everything/",
-    "/journal/looking-back/?range=all",
-    "/journal/safety-plan/",
-    "/journal/safety-plan/print/",
-]
 
 
 def built_css() -> str:
@@ -103,7 +91,8 @@ def classes_from_crispy_forms() -> set[str]:
 
 def classes_on_rendered_pages(client, journal, write) -> set[str]:
     entry = write("A few words for the stylesheet test.", title="A title", distress_before="3", distress_after="6")
-    pages = [client.get(url) for url in [*PUBLIC_PAGES, MISSING_PAGE, *JOURNAL_PAGES, f"/journal/entries/{entry}/"]]
+    journal_pages = [page.format(entry=entry) for page in JOURNAL_PAGES]
+    pages = [client.get(url) for url in [*PUBLIC_PAGES, MISSING_PAGE, *journal_pages]]
     # Forms sent back with their problems showing.
     pages.append(client.post("/journal/write/", {"text": "", "distress_before": "11"}))
     pages.append(client.post("/journal/settings/passphrase/", {"current_passphrase": "wrong"}))

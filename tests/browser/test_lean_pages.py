@@ -8,24 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.pages import MISSING_PAGE, PUBLIC_PAGES
+from tests.pages import JOURNAL_PAGES, MISSING_PAGE, PUBLIC_PAGES
 
 from .helpers import PASSPHRASE, set_up_journal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-JOURNAL_PAGES = [
-    "/journal/",
-    "/journal/entries/{entry}/",
-    "/journal/write/?prompt=not-my-fault",
-    "/journal/export/",
-    "/journal/print/",
-    "/journal/settings/",
-    "/journal/delete-everything/",
-    "/journal/looking-back/?range=all",
-    "/journal/safety-plan/",
-    "/journal/safety-plan/print/",
-]
 
 # Every property chromium computes for each element in the page and its ::before and ::after, kept
 # in the page under `key` (there is a lot of it), once transitions have finished. Custom properties
